@@ -1,0 +1,39 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from portal.filtersets import SearchFilterSet, scoped
+
+from .choices import BranchKind, MemberStage, Mobility
+from .models import Branch, PartyMember, Township, Village
+
+
+class VillageFilterSet(SearchFilterSet):
+    search_fields = ("name__icontains", "code__istartswith")
+    township = django_filters.ModelChoiceFilter(label=_("township"), queryset=scoped(Township))
+
+    class Meta:
+        model = Village
+        fields = ["q", "township"]
+
+
+class BranchFilterSet(SearchFilterSet):
+    search_fields = ("name__icontains", "code__istartswith")
+    township = django_filters.ModelChoiceFilter(label=_("township"), queryset=scoped(Township))
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=BranchKind.choices)
+    five_good = django_filters.BooleanFilter(label=_("five-good branch"))
+    weak_lax = django_filters.BooleanFilter(label=_("weak or lax"))
+
+    class Meta:
+        model = Branch
+        fields = ["q", "township", "kind", "five_good", "weak_lax"]
+
+
+class PartyMemberFilterSet(SearchFilterSet):
+    search_fields = ("person__name__icontains", "person__id_number")
+    branch = django_filters.ModelChoiceFilter(label=_("branch"), queryset=scoped(Branch))
+    stage = django_filters.ChoiceFilter(label=_("stage"), choices=MemberStage.choices)
+    mobility = django_filters.ChoiceFilter(label=_("mobility"), choices=Mobility.choices)
+
+    class Meta:
+        model = PartyMember
+        fields = ["q", "branch", "stage", "mobility"]

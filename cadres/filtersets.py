@@ -1,0 +1,43 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Township, Village
+from portal.filtersets import SearchFilterSet, scoped
+
+from .choices import PostRole
+from .models import Person, Post
+from .selectors import one_shoulder_person_ids, posts_on
+
+
+class PersonFilterSet(SearchFilterSet):
+    search_fields = ("name__icontains", "id_number", "phone")
+    township = django_filters.ModelChoiceFilter(
+        label=_("township"), field_name="village__township", queryset=scoped(Township)
+    )
+    village = django_filters.ModelChoiceFilter(label=_("village"), queryset=scoped(Village))
+    role = django_filters.ChoiceFilter(
+        label=_("current post"), choices=PostRole.choices, method="filter_role"
+    )
+    one_shoulder = django_filters.BooleanFilter(
+        label=_("one shoulder"), method="filter_one_shoulder"
+    )
+    alive = django_filters.BooleanFilter(label=_("alive"), method="filter_alive")
+
+    class Meta:
+        model = Person
+        fields = ["q", "township", "village", "role", "one_shoulder", "alive"]
+
+    def filter_role(self, queryset, name, value):
+        today = timezone.localdate()
+        holders = Post.objects.filter(posts_on(today), role=value).values("person_id")
+        return queryset.filter(pk__in=holders)
+
+    def filter_one_shoulder(self, queryset, name, value):
+        ids = one_shoulder_person_ids(day=timezone.localdate())
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+
+    def filter_alive(self, queryset, name, value):
+        alive = Q(died_on__isnull=True)
+        return queryset.filter(alive) if value else queryset.exclude(alive)

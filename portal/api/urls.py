@@ -1,0 +1,22 @@
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from branches.api import views as branch_views
+from cadres.api import views as cadre_views
+
+router = DefaultRouter()
+router.register("townships", branch_views.TownshipViewSet, basename="township")
+router.register("villages", branch_views.VillageViewSet, basename="village")
+router.register("branches", branch_views.BranchViewSet, basename="branch")
+router.register("members", branch_views.PartyMemberViewSet, basename="member")
+router.register("people", cadre_views.PersonViewSet, basename="person")
+router.register("posts", cadre_views.PostViewSet, basename="post")
+router.register("appraisals", cadre_views.PerformanceAppraisalViewSet, basename="appraisal")
+router.register("assessments", cadre_views.AnnualAssessmentViewSet, basename="assessment")
+router.register("health-checks", cadre_views.HealthCheckViewSet, basename="health-check")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,43 @@
+from rest_framework import viewsets
+
+from portal.scope import scope_queryset
+
+
+class ScopedModelViewSet(viewsets.ModelViewSet):
+    """A registry endpoint: the queryset comes from the one scoping function, writes go
+    through the app's service (``service`` and ``instance_kwarg``), never ``serializer.save``.
+    """
+
+    service = None
+    instance_kwarg = None
+    related = ()
+
+    def get_queryset(self):
+        queryset = scope_queryset(self.request.user, self.queryset)
+        if self.related:
+            queryset = queryset.select_related(*self.related)
+        return queryset
+
+    def service_kwargs(self, serializer):
+        return dict(serializer.validated_data)
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).service(
+            user=self.request.user, **self.service_kwargs(serializer)
+        )
+
+    def perform_update(self, serializer):
+        kwargs = self.service_kwargs(serializer)
+        kwargs[self.instance_kwarg] = serializer.instance
+        serializer.instance = type(self).service(user=self.request.user, **kwargs)
+
+    def perform_destroy(self, instance):
+        from django.db import transaction
+        from django.db.models import ProtectedError
+        from rest_framework.exceptions import ValidationError
+
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError:
+            raise ValidationError({"non_field_errors": ["Other records still refer to this one."]})

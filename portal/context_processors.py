@@ -1,0 +1,39 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .scope import VIEW, may
+
+
+def navigation(request):
+    """Role-aware navigation: an entry shows when the user's role may see its model."""
+    from branches.models import Branch, PartyMember, Village
+    from cadres.models import Person
+
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(_("Dashboard"), reverse("home"))]
+    for label, model, url in (
+        (_("Villages"), Village, "branches:village-list"),
+        (_("Branches"), Branch, "branches:branch-list"),
+        (_("People"), Person, "cadres:person-list"),
+        (_("Members"), PartyMember, "branches:member-list"),
+    ):
+        if may(user, VIEW, model):
+            items.append((label, reverse(url)))
+    for label, url, check in extra_navigation():
+        if check(user):
+            items.append((label, reverse(url)))
+    return {"nav_items": items}
+
+
+_EXTRA: list = []
+
+
+def extra_navigation():
+    return list(_EXTRA)
+
+
+def add_navigation(label, url_name, check):
+    """Later apps add their entries (label, url name, predicate on the user)."""
+    _EXTRA.append((label, url_name, check))

@@ -1,0 +1,60 @@
+"""Write helpers shared by the services of every app.
+
+Services raise ``django.core.exceptions.ValidationError`` for bad input and
+``PermissionDenied`` for a row outside the user's scope: the pages show the message, the API
+turns it into a 400/403 (``portal.api.exceptions``), commands print it and exit non-zero.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, transaction
+
+from .scope import CHANGE, may, scope_queryset
+
+
+def ensure_may_change(user, instance: models.Model) -> None:
+    """Refuse a write to a row that lies outside the user's scope (or to a new row whose
+    place lies outside it, checked by the caller through the parent's scope)."""
+    if user is None:  # commands run as the system
+        return
+    if instance.pk is None:
+        if not may(user, CHANGE, type(instance)):
+            raise PermissionDenied("Your role may not add this record.")
+        return
+    if not scope_queryset(user, type(instance), CHANGE).filter(pk=instance.pk).exists():
+        raise PermissionDenied("This record is outside your scope.")
+
+
+def ensure_parent_in_scope(user, parent: models.Model | None) -> None:
+    """A new row may only be placed under a parent (village, township…) the user may change."""
+    if user is None or parent is None:
+        return
+    if not scope_queryset(user, type(parent)).filter(pk=parent.pk).exists():
+        raise PermissionDenied("This record is outside your scope.")
+
+
+def validated_save(instance: models.Model, *, exclude=None) -> models.Model:
+    """``full_clean()`` then save in a savepoint: constraint violations that only the database
+    sees (concurrent writes) surface as the same clear ValidationError."""
+    from django.core.exceptions import ValidationError
+
+    instance.full_clean(exclude=exclude)
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        message = constraint_message(type(instance), exc)
+        raise ValidationError(message) from exc
+    return instance
+
+
+def constraint_message(model: type[models.Model], exc: IntegrityError) -> str:
+    """The violation message of the named constraint an IntegrityError names, if any."""
+    text = str(exc)
+    for constraint in model._meta.constraints:
+        name = constraint.name % {
+            "app_label": model._meta.app_label,
+            "class": model.__name__.lower(),
+        }
+        if name in text:
+            return str(constraint.get_violation_error_message())
+    return str(exc).splitlines()[0]

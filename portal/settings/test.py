@@ -1,0 +1,15 @@
+"""Settings for the test suite: SQLite by default, PostgreSQL + Redis when their URLs are set.
+
+Unit tests run Celery tasks in-process; the integration tests start a real worker process
+and switch eager mode off themselves.
+"""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=200)

@@ -1,0 +1,153 @@
+"""Factories for the registry and users (factory-boy)."""
+
+from datetime import date
+
+import factory
+from factory.django import DjangoModelFactory
+
+from branches.choices import BranchKind, MemberStage
+from branches.models import Branch, District, PartyMember, Township, Village
+from cadres.choices import Gender, Grade, PostRole
+from cadres.models import AnnualAssessment, HealthCheck, PerformanceAppraisal, Person, Post
+from cadres.validators import make_id_number
+from portal.choices import ReviewerKind, Role
+from portal.models import User
+
+
+class DistrictFactory(DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"D{n:03d}")
+    name = factory.Sequence(lambda n: f"区{n}")
+
+
+class TownshipFactory(DjangoModelFactory):
+    class Meta:
+        model = Township
+
+    district = factory.SubFactory(DistrictFactory)
+    code = factory.Sequence(lambda n: f"T{n:04d}")
+    name = factory.Sequence(lambda n: f"第{n}镇")
+
+
+class VillageFactory(DjangoModelFactory):
+    class Meta:
+        model = Village
+
+    township = factory.SubFactory(TownshipFactory)
+    code = factory.Sequence(lambda n: f"V{n:06d}")
+    name = factory.Sequence(lambda n: f"{n}村")
+
+
+class BranchFactory(DjangoModelFactory):
+    class Meta:
+        model = Branch
+
+    township = factory.SubFactory(TownshipFactory)
+    code = factory.Sequence(lambda n: f"B{n:06d}")
+    name = factory.Sequence(lambda n: f"{n}村党支部")
+    kind = BranchKind.VILLAGE
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    village = factory.SubFactory(VillageFactory)
+    name = factory.Sequence(lambda n: f"张{n}明")
+    birth_date = date(1975, 6, 15)
+    id_number = factory.LazyAttributeSequence(
+        lambda o, n: make_id_number("110101", o.birth_date, n)
+    )
+    gender = factory.LazyAttribute(
+        lambda o: Gender.MALE if int(o.id_number[16]) % 2 else Gender.FEMALE
+    )
+    bank_name = "农村信用社"
+    bank_account = factory.Sequence(lambda n: f"62210000{n:08d}")
+
+
+class PostFactory(DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    person = factory.SubFactory(PersonFactory)
+    village = factory.SelfAttribute("person.village")
+    role = PostRole.SECRETARY
+    start_date = date(2020, 1, 1)
+    end_date = None
+    end_reason = ""
+
+
+class PartyMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = PartyMember
+
+    person = factory.SubFactory(PersonFactory)
+    branch = factory.SubFactory(
+        BranchFactory, township=factory.SelfAttribute("..person.village.township")
+    )
+    stage = MemberStage.FULL
+
+
+class AppraisalFactory(DjangoModelFactory):
+    class Meta:
+        model = PerformanceAppraisal
+
+    person = factory.SubFactory(PersonFactory)
+    period_start = date(2026, 1, 1)
+    period_end = date(2026, 1, 31)
+    grade = Grade.COMPETENT
+
+
+class AssessmentFactory(DjangoModelFactory):
+    class Meta:
+        model = AnnualAssessment
+
+    person = factory.SubFactory(PersonFactory)
+    year = 2025
+    score = "85.00"
+    grade = Grade.COMPETENT
+
+
+class HealthCheckFactory(DjangoModelFactory):
+    class Meta:
+        model = HealthCheck
+
+    person = factory.SubFactory(PersonFactory)
+    checked_on = date(2025, 1, 1)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def district_admin(district, **kw):
+    return UserFactory(role=Role.DISTRICT_ADMIN, district=district, is_staff=True, **kw)
+
+
+def finance_user(district, **kw):
+    return UserFactory(role=Role.FINANCE, district=district, **kw)
+
+
+def township_staff(township, **kw):
+    return UserFactory(role=Role.TOWNSHIP_STAFF, township=township, **kw)
+
+
+def reviewer(township, kind=ReviewerKind.DISCIPLINE, **kw):
+    return UserFactory(role=Role.REVIEWER, township=township, reviewer_kind=kind, **kw)
+
+
+def secretary_user(person, **kw):
+    return UserFactory(role=Role.SECRETARY, person=person, **kw)
