@@ -47,3 +47,12 @@ def world(db) -> World:
         reviewer_a=f.reviewer(town_a, username="reviewer_a"),
         secretary=f.secretary_user(secretary_a, username="secretary_a"),
     )
+
+
+@pytest.fixture
+def english():
+    """Run a test with English messages (the default language is zh-hans)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -15,7 +15,7 @@ from cadres.services import person_record, post_end, post_record
 from tests import factories as f
 from tests.markers import requires_postgres
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_post_cannot_end_before_it_starts_in_the_database():

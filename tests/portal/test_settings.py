@@ -1,0 +1,59 @@
+"""Production settings pass `manage.py check --deploy` when their variables are set, and refuse
+to start with DEBUG or the development secret key (issue 2, SPEC §7)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+    "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-" + "q" * 30,
+    "DJANGO_ALLOWED_HOSTS": "portal.example.gov.cn",
+    "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def run_check(**overrides):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(PRODUCTION_ENV)
+    env.update(overrides)
+    env = {k: v for k, v in env.items() if v is not None}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    result = run_check()
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off"),
+        (
+            {"DJANGO_SECRET_KEY": "insecure-local-only-key-do-not-use-in-production"},
+            "DJANGO_SECRET_KEY",
+        ),
+        ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY"),
+    ],
+)
+def test_production_refuses_debug_or_a_weak_key(overrides, message):
+    result = run_check(**overrides)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_needs_its_database_url():
+    result = run_check(DATABASE_URL=None)
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
