@@ -6,7 +6,7 @@ turns it into a 400/403 (``portal.api.exceptions``), commands print it and exit 
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, OperationalError, models, transaction
 
 from .scope import CHANGE, may, scope_queryset
 
@@ -33,17 +33,31 @@ def ensure_parent_in_scope(user, parent: models.Model | None) -> None:
 
 
 def validated_save(instance: models.Model, *, exclude=None) -> models.Model:
-    """``full_clean()`` then save in a savepoint: constraint violations that only the database
-    sees (concurrent writes) surface as the same clear ValidationError."""
+    """``full_clean()`` then :func:`save_checked`."""
+    instance.full_clean(exclude=exclude)
+    return save_checked(instance)
+
+
+DEADLOCK = "40P01"
+
+
+def save_checked(instance: models.Model, *, attempts: int = 3) -> models.Model:
+    """Save in a savepoint so that a constraint only the database sees (a concurrent write)
+    surfaces as the same clear ValidationError. PostgreSQL may answer two concurrent inserts
+    that conflict on an exclusion constraint with a deadlock: the loser is retried, and then
+    meets the constraint like any other late writer."""
     from django.core.exceptions import ValidationError
 
-    instance.full_clean(exclude=exclude)
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        message = constraint_message(type(instance), exc)
-        raise ValidationError(message) from exc
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                instance.save()
+            return instance
+        except IntegrityError as exc:
+            raise ValidationError(constraint_message(type(instance), exc)) from exc
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "pgcode", None) != DEADLOCK or attempt == attempts - 1:
+                raise
     return instance
 
 

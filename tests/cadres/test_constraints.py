@@ -8,10 +8,12 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from cadres.choices import EndReason, PostRole
 from cadres.models import Person, Post
 from cadres.services import person_record, post_end, post_record
+from portal.services import save_checked
 from tests import factories as f
 from tests.markers import requires_postgres
 
@@ -116,7 +118,7 @@ def test_exclusion_constraint_holds_without_the_service(role):
 @pytest.mark.django_db(transaction=True)
 def test_exclusion_constraint_holds_under_concurrent_writes():
     """Two sessions each validate (nobody else holds the post yet) and then insert: the
-    database lets exactly one of them commit."""
+    database lets exactly one of them commit, and the other gets the constraint's message."""
     village = f.VillageFactory()
     people = [f.PersonFactory(village=village) for _ in range(2)]
     barrier = threading.Barrier(2)
@@ -124,7 +126,7 @@ def test_exclusion_constraint_holds_under_concurrent_writes():
 
     def appoint(person):
         try:
-            with transaction.atomic():
+            with translation.override("en"), transaction.atomic():
                 post = Post(
                     person=person,
                     village=village,
@@ -133,9 +135,10 @@ def test_exclusion_constraint_holds_under_concurrent_writes():
                 )
                 post.full_clean()  # both pass: neither sees the other's row
                 barrier.wait(timeout=10)
-                post.save()
+                save_checked(post)
             outcomes.append("ok")
-        except (IntegrityError, ValidationError):
+        except ValidationError as exc:
+            assert "branch secretary" in exc.messages[0]
             outcomes.append("refused")
         finally:
             connection.close()
