@@ -34,6 +34,8 @@ class Person(models.Model):
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
     bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
     died_on = models.DateField(_("date of death"), null=True, blank=True)
+    # Payroll corrections look for rows changed after a ledger was locked (SPEC §3).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("person")
@@ -98,6 +100,7 @@ class Post(models.Model):
     end_reason = models.CharField(
         _("end reason"), max_length=20, choices=EndReason.choices, blank=True
     )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("post")
@@ -159,6 +162,7 @@ class PerformanceAppraisal(models.Model):
     period_end = models.DateField(_("period end"))
     grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("performance appraisal")

@@ -1,5 +1,4 @@
-"""The village cadre portal: project package, users and roles, scope, the portal shell."""
+"""The village cadre portal: project package, users and roles, scope, the portal shell.
 
-from .celery import app as celery_app
-
-__all__ = ["celery_app"]
+The Celery app is loaded in ``PortalConfig.ready()`` rather than here, so that importing a
+stdlib-only helper such as ``portal.dates`` from a pure rule module pulls in nothing else."""

@@ -59,11 +59,11 @@ def secretary_village_ids(user) -> QuerySet:
     )
 
 
-def _own(path: str) -> Callable:
+def own(path: str) -> Callable:
     return lambda user, villages: Q(**{path: user.person_id})
 
 
-def _village(path: str) -> Callable:
+def in_villages(path: str) -> Callable:
     return lambda user, villages: Q(**{f"{path}__in": villages})
 
 
@@ -79,18 +79,16 @@ SCOPES: dict[str, Scope] = {
         secretary=lambda user, villages: Q(villages__in=villages),
         writers=frozenset({Role.DISTRICT_ADMIN}),
     ),
-    "branches.village": Scope(township="township", secretary=_village("pk")),
-    "branches.branch": Scope(township="township", secretary=_village("villages")),
-    "branches.partymember": Scope(township="branch__township", secretary=_own("person")),
-    "cadres.person": Scope(township="village__township", secretary=_own("pk")),
-    "cadres.post": Scope(township="village__township", secretary=_own("person")),
+    "branches.village": Scope(township="township", secretary=in_villages("pk")),
+    "branches.branch": Scope(township="township", secretary=in_villages("villages")),
+    "branches.partymember": Scope(township="branch__township", secretary=own("person")),
+    "cadres.person": Scope(township="village__township", secretary=own("pk")),
+    "cadres.post": Scope(township="village__township", secretary=own("person")),
     "cadres.performanceappraisal": Scope(
-        township="person__village__township", secretary=_own("person")
+        township="person__village__township", secretary=own("person")
     ),
-    "cadres.annualassessment": Scope(
-        township="person__village__township", secretary=_own("person")
-    ),
-    "cadres.healthcheck": Scope(township="person__village__township", secretary=_own("person")),
+    "cadres.annualassessment": Scope(township="person__village__township", secretary=own("person")),
+    "cadres.healthcheck": Scope(township="person__village__township", secretary=own("person")),
 }
 
 

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SubsidiesConfig(AppConfig):
     name = "subsidies"
     verbose_name = _("Subsidies")
+
+    def ready(self):
+        from . import scopes  # noqa: F401

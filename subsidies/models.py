@@ -1,0 +1,549 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from .choices import AwardStatus, Component, ExportFormat, LineKind, RunStatus
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def money_field(verbose_name, **kwargs):
+    return models.DecimalField(verbose_name, **MONEY, **kwargs)
+
+
+class Policy(models.Model):
+    """Every amount and threshold of SPEC §3 and §4, valid from a month (effective-dated).
+
+    Computing a month uses the record in force then (the latest ``valid_from`` not after it);
+    a record already used by a locked run cannot change (services refuse it).
+    """
+
+    district = models.ForeignKey(
+        "branches.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="policies",
+    )
+    valid_from = models.DateField(_("valid from"), help_text=_("The first day of a month."))
+    secretary_basic = money_field(_("secretary basic subsidy"), default=Decimal("500.00"))
+    one_shoulder_basic = money_field(_("one-shoulder basic subsidy"), default=Decimal("600.00"))
+    member_ratio = models.DecimalField(
+        _("members' share of the secretary's standard"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.60"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    performance_floor = money_field(_("lowest performance standard"), default=Decimal("300.00"))
+    factor_excellent = models.DecimalField(
+        _("factor: excellent"), max_digits=4, decimal_places=2, default=Decimal("1.20")
+    )
+    factor_competent = models.DecimalField(
+        _("factor: competent"), max_digits=4, decimal_places=2, default=Decimal("1.00")
+    )
+    factor_basic = models.DecimalField(
+        _("factor: basically competent"), max_digits=4, decimal_places=2, default=Decimal("0.60")
+    )
+    factor_incompetent = models.DecimalField(
+        _("factor: incompetent"), max_digits=4, decimal_places=2, default=Decimal("0.00")
+    )
+    award_amount = money_field(_("annual award"), default=Decimal("5000.00"))
+    award_ratio = models.DecimalField(
+        _("award quota"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.15"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    floor_topup_enabled = models.BooleanField(_("pay floor top-ups in December"), default=False)
+    floor_other_ratio = models.DecimalField(
+        _("floor share for other cadres"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.60"),
+    )
+    allowance_cutoff = models.DateField(
+        _("allowance: last tenure ended on or before"), default="2008-12-31"
+    )
+    allowance_payable_from = models.DateField(_("allowance: payable from"), default="2010-01-01")
+    allowance_min_months = models.PositiveSmallIntegerField(
+        _("allowance: fewest months of service"), default=120
+    )
+    allowance_tier1_max_months = models.PositiveSmallIntegerField(
+        _("allowance: most months of the lower tier"), default=216
+    )
+    allowance_tier1_amount = money_field(
+        _("allowance: lower tier a month"), default=Decimal("100.00")
+    )
+    allowance_tier2_amount = money_field(
+        _("allowance: higher tier a month"), default=Decimal("200.00")
+    )
+    correction_months = models.PositiveSmallIntegerField(
+        _("months back that corrections reach"), default=12
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        ordering = ["district", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "valid_from"],
+                name="%(app_label)s_%(class)s_one_per_month",
+                violation_error_message=_("A policy already starts in this month."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_amounts_not_negative",
+                condition=Q(
+                    secretary_basic__gte=0,
+                    one_shoulder_basic__gte=0,
+                    performance_floor__gte=0,
+                    award_amount__gte=0,
+                    allowance_tier1_amount__gte=0,
+                    allowance_tier2_amount__gte=0,
+                    factor_excellent__gte=0,
+                    factor_competent__gte=0,
+                    factor_basic__gte=0,
+                    factor_incompetent__gte=0,
+                ),
+                violation_error_message=_("Amounts and factors cannot be negative."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_ratios",
+                condition=Q(
+                    member_ratio__gte=0,
+                    member_ratio__lte=1,
+                    award_ratio__gte=0,
+                    award_ratio__lte=1,
+                    floor_other_ratio__gte=0,
+                    floor_other_ratio__lte=1,
+                ),
+                violation_error_message=_("Ratios are between 0 and 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.district} {self.valid_from:%Y-%m}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.valid_from:%Y-%m}"
+
+    def clean(self):
+        super().clean()
+        if self.valid_from and self.valid_from.day != 1:
+            raise ValidationError({"valid_from": _("A policy starts on the first of a month.")})
+        if (self.allowance_tier1_max_months or 0) < (self.allowance_min_months or 0):
+            raise ValidationError(
+                _("The lower tier cannot end before the fewest months of service.")
+            )
+
+
+class PerformanceStandard(models.Model):
+    """A township's monthly performance standard S (R-PAY-2), valid from a month.
+
+    The lowest allowed value is the policy's ``performance_floor`` (300 by default); the
+    service refuses a lower one with a clear message."""
+
+    township = models.ForeignKey(
+        "branches.Township",
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
+        related_name="performance_standards",
+    )
+    valid_from = models.DateField(_("valid from"))
+    amount = money_field(_("monthly standard"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("performance standard")
+        verbose_name_plural = _("performance standards")
+        ordering = ["township", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "valid_from"],
+                name="%(app_label)s_%(class)s_one_per_month",
+                violation_error_message=_("A standard already starts in this month."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_positive",
+                condition=Q(amount__gt=0),
+                violation_error_message=_("The standard must be above zero."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.township} {self.valid_from:%Y-%m} {self.amount}"
+
+
+class RuralIncome(models.Model):
+    """The year's average income of the rural labour force A (R-PAY-5)."""
+
+    district = models.ForeignKey(
+        "branches.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="rural_incomes",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = money_field(_("average yearly income"))
+
+    class Meta:
+        verbose_name = _("rural income")
+        verbose_name_plural = _("rural incomes")
+        ordering = ["district", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "year"],
+                name="%(app_label)s_%(class)s_one_per_year",
+                violation_error_message=_("This year's income is already entered."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_positive",
+                condition=Q(amount__gt=0),
+                violation_error_message=_("The income must be above zero."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.district} {self.year} {self.amount}"
+
+
+class PayrollRun(ConcurrentTransitionMixin, models.Model):
+    """One month's remuneration of one township (SPEC §3 "Payroll runs").
+
+    draft → computed → approved (township) → locked (finance) → disbursed. The transitions
+    are methods guarded by django-fsm; ``ConcurrentTransitionMixin`` refuses a save whose
+    status changed in the database meanwhile (two approvals at once)."""
+
+    township = models.ForeignKey(
+        "branches.Township",
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
+        related_name="payroll_runs",
+    )
+    month = models.DateField(_("month"))
+    status = FSMField(
+        _("status"), default=RunStatus.DRAFT, choices=RunStatus.choices, protected=True
+    )
+    policy = models.ForeignKey(
+        Policy,
+        verbose_name=_("policy"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="runs",
+    )
+    line_count = models.PositiveIntegerField(_("lines"), default=0)
+    held_count = models.PositiveIntegerField(_("held lines"), default=0)
+    total_amount = money_field(_("total"), default=Decimal("0.00"))
+    progress_done = models.PositiveIntegerField(_("done"), default=0)
+    progress_total = models.PositiveIntegerField(_("to do"), default=0)
+    integrity_warnings = models.PositiveIntegerField(_("integrity warnings"), default=0)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("computed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("locked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    disbursed_at = models.DateTimeField(_("disbursed at"), null=True, blank=True)
+    disbursed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("disbursed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    chain_position = models.PositiveIntegerField(_("chain position"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous ledger hash"), max_length=64, blank=True)
+    ledger_hash = models.CharField(_("ledger hash"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("payroll run")
+        verbose_name_plural = _("payroll runs")
+        ordering = ["-month", "township"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "month"],
+                name="%(app_label)s_%(class)s_one_per_month",
+                violation_error_message=_("This township already has a run for the month."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.township} {self.month:%Y-%m}"
+
+    def get_absolute_url(self):
+        return reverse("subsidies:run-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (RunStatus.DRAFT, RunStatus.COMPUTED)
+
+    # The transitions; services call them inside transactions and record a RunEvent.
+    @transition(
+        field=status, source=[RunStatus.DRAFT, RunStatus.COMPUTED], target=RunStatus.COMPUTED
+    )
+    def mark_computed(self):
+        pass
+
+    @transition(field=status, source=RunStatus.COMPUTED, target=RunStatus.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=status, source=RunStatus.APPROVED, target=RunStatus.COMPUTED)
+    def reopen(self):
+        pass
+
+    @transition(field=status, source=RunStatus.APPROVED, target=RunStatus.LOCKED)
+    def lock(self):
+        pass
+
+    @transition(field=status, source=RunStatus.LOCKED, target=RunStatus.DISBURSED)
+    def disburse(self):
+        pass
+
+
+class RunEvent(models.Model):
+    """Who took a run from one status to another, when, and why."""
+
+    run = models.ForeignKey(
+        PayrollRun, verbose_name=_("payroll run"), on_delete=models.CASCADE, related_name="events"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=RunStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=RunStatus.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("run event")
+        verbose_name_plural = _("run events")
+        ordering = ["run", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.run} {self.from_status}→{self.to_status}"
+
+
+class PaymentLine(models.Model):
+    """One component paid to one person for one month, with its derivation (SPEC §3).
+
+    The payee's name and account are copied in when the line is computed, so a locked
+    ledger exports the same bytes whatever happens to the registry later."""
+
+    run = models.ForeignKey(
+        PayrollRun, verbose_name=_("payroll run"), on_delete=models.PROTECT, related_name="lines"
+    )
+    person = models.ForeignKey(
+        "cadres.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="payment_lines",
+    )
+    village = models.ForeignKey(
+        "branches.Village",
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    component = models.CharField(_("component"), max_length=20, choices=Component.choices)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=LineKind.choices, default=LineKind.REGULAR
+    )
+    pays_for = models.DateField(_("pays for month"))
+    amount = money_field(_("amount"))
+    held = models.BooleanField(_("held"), default=False)
+    days = models.PositiveSmallIntegerField(_("days"), null=True, blank=True)
+    derivation = models.JSONField(_("derivation"))
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=40,
+        blank=True,
+        help_text=_("The award or grant a one-off line pays."),
+    )
+    account_name = models.CharField(_("account name"), max_length=50)
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("payment line")
+        verbose_name_plural = _("payment lines")
+        ordering = ["run", "village", "person", "component", "pays_for"]
+        indexes = [models.Index(fields=["person", "pays_for"], name="subsidies_line_person_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "person", "component", "pays_for"],
+                name="%(app_label)s_%(class)s_one_per_month",
+                violation_error_message=_("This person already has this line in the run."),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "component", "pays_for"],
+                condition=Q(kind=LineKind.REGULAR),
+                name="%(app_label)s_%(class)s_regular_once",
+                violation_error_message=_(
+                    "This person is already paid this component for the month in another run."
+                ),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_held_pays_nothing",
+                condition=Q(held=False) | Q(amount=0),
+                violation_error_message=_("A held line pays nothing."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} {self.component} {self.pays_for:%Y-%m} {self.amount}"
+
+
+class LedgerExport(models.Model):
+    """Each export of a ledger: who, when, which format and the file's SHA-256."""
+
+    run = models.ForeignKey(
+        PayrollRun,
+        verbose_name=_("payroll run"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exports",
+    )
+    district = models.ForeignKey(
+        "branches.District", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField(_("month"))
+    format = models.CharField(_("format"), max_length=10, choices=ExportFormat.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    lines = models.PositiveIntegerField(_("lines"))
+    size = models.PositiveBigIntegerField(_("bytes"))
+
+    class Meta:
+        verbose_name = _("ledger export")
+        verbose_name_plural = _("ledger exports")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.format} {self.sha256[:12]}"
+
+
+class AwardList(models.Model):
+    """A township's annual award list (R-PAY-4); its workflow: draft → submitted → approved
+    (or returned) → recorded by finance. Approved entries are paid once through payroll."""
+
+    township = models.ForeignKey(
+        "branches.Township",
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
+        related_name="award_lists",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = FSMField(
+        _("status"), default=AwardStatus.DRAFT, choices=AwardStatus.choices, protected=True
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("award list")
+        verbose_name_plural = _("award lists")
+        ordering = ["-year", "township"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "year"],
+                name="%(app_label)s_%(class)s_one_per_year",
+                violation_error_message=_("This township already has an award list for the year."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.township} {self.year}"
+
+
+class AwardEntry(models.Model):
+    award_list = models.ForeignKey(
+        AwardList, verbose_name=_("award list"), on_delete=models.CASCADE, related_name="entries"
+    )
+    person = models.ForeignKey(
+        "cadres.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="awards"
+    )
+    rank = models.PositiveIntegerField(_("rank"))
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    selected = models.BooleanField(_("awarded"), default=False)
+
+    class Meta:
+        verbose_name = _("award entry")
+        verbose_name_plural = _("award entries")
+        ordering = ["award_list", "rank", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award_list", "person"],
+                name="%(app_label)s_%(class)s_once_per_list",
+                violation_error_message=_("This person is already on the list."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.award_list} #{self.rank} {self.person}"

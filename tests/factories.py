@@ -151,3 +151,17 @@ def reviewer(township, kind=ReviewerKind.DISCIPLINE, **kw):
 
 def secretary_user(person, **kw):
     return UserFactory(role=Role.SECRETARY, person=person, **kw)
+
+
+def policy(district, valid_from=date(2020, 1, 1), **kw):
+    from subsidies.models import Policy
+
+    return Policy.objects.create(district=district, valid_from=valid_from, **kw)
+
+
+def standard(township, amount="500.00", valid_from=date(2020, 1, 1)):
+    from subsidies.models import PerformanceStandard
+
+    return PerformanceStandard.objects.create(
+        township=township, valid_from=valid_from, amount=amount
+    )

@@ -147,6 +147,10 @@ CELERY_TASK_TIME_LIMIT = 60 * 30
 CELERY_TASK_SOFT_TIME_LIMIT = 60 * 25
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BEAT_SCHEDULE = {
+    "payroll-draft-runs": {
+        "task": "subsidies.tasks.create_draft_runs_task",
+        "schedule": crontab(minute=5, hour=0, day_of_month=1),
+    },
     "health-check-due-list": {
         "task": "cadres.tasks.health_check_due_task",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),

@@ -1,0 +1,392 @@
+"""Table-driven tests of the pure remuneration rules (R-PAY-1..6), no database."""
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from subsidies.rules import (
+    ADJUSTMENT,
+    ARREARS,
+    PayPolicy,
+    Span,
+    correction,
+    describe,
+    floor_shortfall,
+    monthly_lines,
+    quantize_money,
+    segments,
+)
+
+D = Decimal
+POLICY = PayPolicy(
+    label="2024-01",
+    secretary_basic=D("500.00"),
+    one_shoulder_basic=D("600.00"),
+    member_ratio=D("0.60"),
+    factors=(
+        ("excellent", D("1.20")),
+        ("competent", D("1.00")),
+        ("basic", D("0.60")),
+        ("incompetent", D("0.00")),
+    ),
+)
+POLICY_JULY = replace(
+    POLICY, label="2026-07", secretary_basic=D("550.00"), one_shoulder_basic=D("660.00")
+)
+S = D("500.00")
+V1, V2 = 1, 2
+NOV = date(2026, 11, 1)  # 30 days
+DEC = date(2026, 12, 1)  # 31 days
+
+
+@dataclass
+class Case:
+    name: str
+    spans: list
+    month: date
+    grade: str | None
+    basic: str | None  # None: no lines at all
+    performance: str | None = None
+    held: bool = False
+    policy: PayPolicy = POLICY
+    standard: Decimal = S
+    died_on: date | None = None
+    village: int | None = V1
+
+
+CASES = [
+    Case(
+        "secretary full month",
+        [Span("secretary", V1, date(2020, 1, 1))],
+        DEC,
+        "competent",
+        "500.00",
+        "500.00",
+    ),
+    Case(
+        "one shoulder full month",
+        [Span("secretary", V1, date(2020, 1, 1)), Span("director", V1, date(2021, 1, 1))],
+        DEC,
+        "excellent",
+        "600.00",
+        "600.00",
+    ),
+    Case(
+        "one shoulder from the 16th of a 30-day month",
+        [Span("secretary", V1, date(2020, 1, 1)), Span("director", V1, date(2026, 11, 16))],
+        NOV,
+        "competent",
+        "550.00",
+        "500.00",
+    ),
+    Case(
+        "one shoulder for 30 of 31 days: rounded once per line, not per term",
+        [Span("secretary", V1, date(2020, 1, 1)), Span("director", V1, date(2026, 12, 2))],
+        DEC,
+        "competent",
+        "596.77",
+        "500.00",
+    ),
+    Case(
+        "post ending on the 15th of a 31-day month",
+        [Span("secretary", V1, date(2020, 1, 1), date(2026, 12, 15))],
+        DEC,
+        "competent",
+        "241.94",
+        "241.94",
+    ),
+    Case(
+        "post starting on the 20th",
+        [Span("committee_member", V1, date(2026, 11, 20))],
+        NOV,
+        "competent",
+        "110.00",
+        "110.00",
+    ),
+    Case(
+        "appraisal missing: performance held, basic paid",
+        [Span("secretary", V1, date(2020, 1, 1))],
+        DEC,
+        None,
+        "500.00",
+        "0.00",
+        held=True,
+    ),
+    Case(
+        "grade incompetent: performance zero, not held",
+        [Span("secretary", V1, date(2020, 1, 1))],
+        DEC,
+        "incompetent",
+        "500.00",
+        "0.00",
+    ),
+    Case(
+        "grade basically competent",
+        [Span("secretary", V1, date(2020, 1, 1))],
+        DEC,
+        "basic",
+        "500.00",
+        "300.00",
+    ),
+    Case(
+        "death on the 10th of a 30-day month",
+        [Span("secretary", V1, date(2020, 1, 1))],
+        NOV,
+        "competent",
+        "166.67",
+        "166.67",
+        died_on=date(2026, 11, 10),
+    ),
+    Case(
+        "dead before the month: nothing",
+        [Span("secretary", V1, date(2020, 1, 1))],
+        DEC,
+        "competent",
+        None,
+        died_on=date(2026, 11, 30),
+    ),
+    Case(
+        "director who is not the secretary: secretary's standard",
+        [Span("director", V1, date(2020, 1, 1))],
+        DEC,
+        "competent",
+        "500.00",
+        "500.00",
+    ),
+    Case(
+        "committee member: 60 % of the secretary's standards",
+        [Span("committee_member", V1, date(2020, 1, 1))],
+        DEC,
+        "excellent",
+        "300.00",
+        "360.00",
+    ),
+    Case(
+        "deputy secretary is a member",
+        [Span("deputy_secretary", V1, date(2020, 1, 1))],
+        DEC,
+        "competent",
+        "300.00",
+        "300.00",
+    ),
+    Case(
+        "two posts on one day are paid once, on the higher",
+        [Span("secretary", V1, date(2020, 1, 1)), Span("committee_member", V1, date(2020, 1, 1))],
+        DEC,
+        "competent",
+        "500.00",
+        "500.00",
+    ),
+    Case(
+        "secretary of one village, director of another: not one shoulder",
+        [Span("secretary", V1, date(2020, 1, 1)), Span("director", V2, date(2020, 1, 1))],
+        DEC,
+        "competent",
+        "500.00",
+        "500.00",
+    ),
+    Case(
+        "member becomes secretary mid-month",
+        [
+            Span("committee_member", V2, date(2020, 1, 1), date(2026, 11, 15)),
+            Span("secretary", V1, date(2026, 11, 16)),
+        ],
+        NOV,
+        "competent",
+        "400.00",
+        "400.00",
+    ),
+    Case(
+        "policy of July applies from July",
+        [Span("secretary", V1, date(2020, 1, 1))],
+        date(2026, 7, 1),
+        "competent",
+        "550.00",
+        "500.00",
+        policy=POLICY_JULY,
+    ),
+    Case(
+        "no post in the month: no lines",
+        [Span("secretary", V1, date(2020, 1, 1), date(2026, 10, 31))],
+        NOV,
+        "competent",
+        None,
+    ),
+    Case(
+        "post starting after the month: no lines",
+        [Span("secretary", V1, date(2027, 1, 1))],
+        DEC,
+        "competent",
+        None,
+    ),
+    Case(
+        "township standard above the floor",
+        [Span("secretary", V1, date(2020, 1, 1))],
+        DEC,
+        "excellent",
+        "500.00",
+        "480.00",
+        standard=D("400.00"),
+    ),
+    Case(
+        "half-up rounding of a line (255.085 → 255.09)",
+        [Span("secretary", V1, date(2020, 1, 1))],
+        DEC,
+        "excellent",
+        "500.00",
+        "255.09",
+        policy=replace(POLICY, factors=(("excellent", D("0.85")),)),
+        standard=D("300.10"),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_monthly_lines(case):  # R-PAY-1, R-PAY-2, R-PAY-3, R-PAY-6
+    lines = monthly_lines(
+        case.spans, case.month, case.policy, case.standard, case.grade, case.died_on
+    )
+    if case.basic is None:
+        assert lines == ()
+        return
+    basic, performance = lines
+    assert (basic.component, basic.amount, basic.held) == ("basic", D(case.basic), False)
+    assert (performance.component, performance.amount, performance.held) == (
+        "performance",
+        D(case.performance),
+        case.held,
+    )
+    assert isinstance(basic.amount, Decimal) and basic.amount.as_tuple().exponent == -2
+    assert basic.village == case.village or case.name.startswith("member becomes")
+
+
+def test_derivation_in_words_matches_the_spec_example():
+    basic, performance = monthly_lines(
+        [Span("secretary", V1, date(2020, 1, 1)), Span("director", V1, date(2020, 1, 1))],
+        date(2024, 1, 1),
+        POLICY,
+        S,
+        "excellent",
+    )
+    assert describe(basic.derivation) == (
+        "basic 600.00 = one-shoulder rate 600.00 × 31/31 days (policy 2024-01)"
+    )
+    assert describe(performance.derivation) == (
+        "performance 600.00 = one-shoulder standard 500.00 × 31/31 days × excellent 1.20 "
+        "(policy 2024-01)"
+    )
+
+
+def test_derivation_names_each_part_of_a_split_month_and_a_death():
+    basic, performance = monthly_lines(
+        [Span("secretary", V1, date(2020, 1, 1)), Span("director", V1, date(2026, 11, 16))],
+        NOV,
+        POLICY,
+        S,
+        None,
+        died_on=date(2026, 11, 25),
+    )
+    assert describe(basic.derivation) == (
+        "basic 450.00 = secretary rate 500.00 × 15/30 days + one-shoulder rate 600.00 × 10/30 "
+        "days (policy 2024-01); not paid after death on 2026-11-25"
+    )
+    assert describe(performance.derivation).startswith(
+        "performance held: no appraisal for 2026-11; standard secretary standard 500.00 × 15/30"
+    )
+
+
+def test_segments_leave_out_days_without_a_post():
+    segs = segments(
+        [
+            Span("secretary", V1, date(2026, 11, 5), date(2026, 11, 9)),
+            Span("secretary", V1, date(2026, 11, 21)),
+        ],
+        NOV,
+    )
+    # 5 days (5th–9th) and 10 days (21st–30th); the same category and village add up
+    assert [(s.category, s.days) for s in segs] == [("secretary", 15)]
+
+
+CORRECTIONS = [
+    # (name, due amount or None, due held, paid, was_held, expected kind, expected amount)
+    (
+        "held line released once the appraisal is in",
+        "500.00",
+        False,
+        "0.00",
+        True,
+        ARREARS,
+        "500.00",
+    ),
+    ("still held: nothing yet", "0.00", True, "0.00", True, None, None),
+    (
+        "tenure corrected to end earlier: claw back",
+        "241.94",
+        False,
+        "500.00",
+        False,
+        ADJUSTMENT,
+        "-258.06",
+    ),
+    ("grade corrected upwards", "600.00", False, "500.00", False, ADJUSTMENT, "100.00"),
+    ("nothing changed", "500.00", False, "500.00", False, None, None),
+    (
+        "tenure added for a locked month with no line",
+        "500.00",
+        False,
+        "0.00",
+        False,
+        ADJUSTMENT,
+        "500.00",
+    ),
+    ("post removed from a locked month", None, False, "500.00", False, ADJUSTMENT, "-500.00"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "due", "due_held", "paid", "was_held", "kind", "amount"),
+    CORRECTIONS,
+    ids=[c[0] for c in CORRECTIONS],
+)
+def test_correction(name, due, due_held, paid, was_held, kind, amount):  # SPEC §3 adjustments
+    due_line = None
+    if due is not None:
+        base = monthly_lines(
+            [Span("secretary", V1, date(2020, 1, 1))],
+            NOV,
+            POLICY,
+            S,
+            None if due_held else "competent",
+        )[1]
+        due_line = replace(base, amount=D(due))
+    line = correction("performance", NOV, due_line, D(paid), 41, was_held)
+    if kind is None:
+        assert line is None
+        return
+    assert (line.kind, line.amount) == (kind, D(amount))
+    assert line.derivation["corrects"] == 41
+    assert describe(line.derivation).startswith(f"{kind} performance for 2026-11: {amount} =")
+
+
+@pytest.mark.parametrize(
+    ("earned", "ratio", "days", "required", "shortfall"),
+    [
+        ("9000.00", "1", 365, "12000.00", "3000.00"),
+        ("13000.00", "1", 365, "12000.00", "0.00"),
+        ("5000.00", "0.60", 365, "7200.00", "2200.00"),
+        ("3000.00", "1", 181, "5950.68", "2950.68"),  # prorated for part of the year
+    ],
+)
+def test_floor_shortfall(earned, ratio, days, required, shortfall):  # R-PAY-5
+    result = floor_shortfall(D(earned), D("12000.00"), D(ratio), days, 365, 2026)
+    assert (result.required, result.shortfall) == (D(required), D(shortfall))
+
+
+@pytest.mark.parametrize(
+    ("value", "rounded"),
+    [("0.005", "0.01"), ("2.675", "2.68"), ("-0.005", "-0.01"), ("1.004", "1.00")],
+)
+def test_quantize_money_is_half_up(value, rounded):
+    assert quantize_money(D(value)) == D(rounded)
