@@ -35,5 +35,6 @@ def extra_navigation():
 
 
 def add_navigation(label, url_name, check):
-    """Later apps add their entries (label, url name, predicate on the user)."""
-    _EXTRA.append((label, url_name, check))
+    """Later apps add their entries (label, url name, predicate on the user), once each."""
+    if all(existing != url_name for _label, existing, _check in _EXTRA):
+        _EXTRA.append((label, url_name, check))

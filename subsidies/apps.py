@@ -7,4 +7,16 @@ class SubsidiesConfig(AppConfig):
     verbose_name = _("Subsidies")
 
     def ready(self):
+        from portal.context_processors import add_navigation
+        from portal.scope import VIEW, may
+
         from . import scopes  # noqa: F401
+        from .models import PaymentLine, PayrollRun, Policy
+
+        add_navigation(_("Payroll"), "subsidies:run-list", lambda user: may(user, VIEW, PayrollRun))
+        add_navigation(_("Policy"), "subsidies:policy-list", lambda user: may(user, VIEW, Policy))
+        add_navigation(
+            _("My pay slips"),
+            "subsidies:my-slips",
+            lambda user: bool(user.person_id) and may(user, VIEW, PaymentLine),
+        )

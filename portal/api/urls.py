@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from branches.api import views as branch_views
 from cadres.api import views as cadre_views
+from subsidies.api import views as subsidy_views
 
 router = DefaultRouter()
 router.register("townships", branch_views.TownshipViewSet, basename="township")
@@ -15,6 +16,14 @@ router.register("posts", cadre_views.PostViewSet, basename="post")
 router.register("appraisals", cadre_views.PerformanceAppraisalViewSet, basename="appraisal")
 router.register("assessments", cadre_views.AnnualAssessmentViewSet, basename="assessment")
 router.register("health-checks", cadre_views.HealthCheckViewSet, basename="health-check")
+router.register("policies", subsidy_views.PolicyViewSet, basename="policy")
+router.register(
+    "performance-standards",
+    subsidy_views.PerformanceStandardViewSet,
+    basename="performance-standard",
+)
+router.register("payroll-runs", subsidy_views.PayrollRunViewSet, basename="payroll-run")
+router.register("payment-lines", subsidy_views.PaymentLineViewSet, basename="payment-line")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
