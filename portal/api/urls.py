@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from branches.api import views as branch_views
 from cadres.api import views as cadre_views
+from training.api import views as training_views
 
 router = DefaultRouter()
 router.register("townships", branch_views.TownshipViewSet, basename="township")
@@ -15,6 +16,12 @@ router.register("posts", cadre_views.PostViewSet, basename="post")
 router.register("appraisals", cadre_views.PerformanceAppraisalViewSet, basename="appraisal")
 router.register("assessments", cadre_views.AnnualAssessmentViewSet, basename="assessment")
 router.register("health-checks", cadre_views.HealthCheckViewSet, basename="health-check")
+router.register("courses", training_views.CourseViewSet, basename="course")
+router.register("attendances", training_views.AttendanceViewSet, basename="attendance")
+router.register("training-logs", training_views.SelfLoggedTrainingViewSet, basename="training-log")
+router.register(
+    "training-compliance", training_views.ComplianceViewSet, basename="training-compliance"
+)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
