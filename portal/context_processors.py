@@ -38,3 +38,18 @@ def add_navigation(label, url_name, check):
     """Later apps add their entries (label, url name, predicate on the user), once each."""
     if all(existing != url_name for _label, existing, _check in _EXTRA):
         _EXTRA.append((label, url_name, check))
+
+
+def notifications(request):
+    """The count of the user's unread notifications for the bell in the nav; a callable, so
+    the query runs only where a template shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def unread():
+        from .models import Notification
+
+        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+    return {"unread_notifications": unread}

@@ -70,3 +70,30 @@ class User(AbstractUser):
     @property
     def is_district(self) -> bool:
         return self.is_superuser or self.role in (Role.DISTRICT_ADMIN, Role.FINANCE)
+
+
+class Notification(models.Model):
+    """A message to one user inside the portal (training reminders and later others); the
+    nav shows the count of unread ones."""
+
+    recipient = models.ForeignKey(
+        "portal.User",
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    text = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="portal_notif_unread_idx"),
+        ]
+
+    def __str__(self):
+        return self.text[:50]

@@ -36,6 +36,9 @@ class Scope:
     )
     writers: frozenset[str] = frozenset({Role.DISTRICT_ADMIN, Role.TOWNSHIP_STAFF})
     district: str | None = None  # lookup to a District's pk; default: township + "__district"
+    # Rows every viewer in the district sees (VIEW only), beside their own township's rows:
+    # e.g. courses organised by the district itself (township is null).
+    district_wide: Q | None = None
 
     @property
     def district_lookup(self) -> str:
@@ -142,7 +145,13 @@ def scope_queryset(user, queryset: QuerySet | type[Model], action: str = VIEW) -
     if role in (Role.TOWNSHIP_STAFF, Role.REVIEWER):
         if scope.township == "pk":
             return queryset.filter(pk=user.township_id)
-        return queryset.filter(**{scope.township: user.township_id})
+        condition = Q(**{scope.township: user.township_id})
+        if action == VIEW and scope.district_wide is not None:
+            from branches.models import Township
+
+            own_district = Township.objects.filter(pk=user.township_id).values("district_id")
+            condition |= scope.district_wide & Q(**{f"{scope.district_lookup}__in": own_district})
+        return queryset.filter(condition)
     if role == Role.SECRETARY and scope.secretary is not None and user.person_id:
         condition = scope.secretary(user, secretary_village_ids(user))
         return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))

@@ -72,3 +72,22 @@ def constraint_message(model: type[models.Model], exc: IntegrityError) -> str:
         if name in text:
             return str(constraint.get_violation_error_message())
     return str(exc).splitlines()[0]
+
+
+def notification_send(*, recipient, text: str, url: str = ""):
+    """Leave a message for one user in the portal (the bell in the nav counts unread ones)."""
+    from .models import Notification
+
+    return Notification.objects.create(recipient=recipient, text=text, url=url)
+
+
+def notifications_mark_read(*, user, ids=None) -> int:
+    """Mark the user's own notifications read (all unread ones when ``ids`` is None)."""
+    from django.utils import timezone
+
+    from .models import Notification
+
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

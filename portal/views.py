@@ -164,3 +164,27 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+class NotificationListView(LoginRequiredMixin, TemplateView):
+    """The user's own notifications (newest first), paginated; POST marks them read."""
+
+    template_name = "portal/notifications.html"
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        from .models import Notification
+
+        context = super().get_context_data(**kwargs)
+        notices = Notification.objects.filter(recipient=self.request.user)
+        page = Paginator(notices, 25).get_page(self.request.GET.get("page"))
+        context.update(page_obj=page, object_list=page.object_list, page_sizes=())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        from .services import notifications_mark_read
+
+        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+        notifications_mark_read(user=request.user, ids=ids)
+        return redirect("notifications")

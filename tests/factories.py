@@ -1,8 +1,10 @@
 """Factories for the registry and users (factory-boy)."""
 
 from datetime import date
+from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from branches.choices import BranchKind, MemberStage
@@ -165,3 +167,49 @@ def standard(township, amount="500.00", valid_from=date(2020, 1, 1)):
     return PerformanceStandard.objects.create(
         township=township, valid_from=valid_from, amount=amount
     )
+
+
+# --- training ----------------------------------------------------------------------------
+
+
+class CourseFactory(DjangoModelFactory):
+    class Meta:
+        model = "training.Course"
+
+    township = factory.SubFactory(TownshipFactory)
+    district = factory.SelfAttribute("township.district")
+    level = factory.LazyAttribute(lambda o: "township" if o.township else "district")
+    title = factory.Sequence(lambda n: f"培训班{n}")
+    kind = "centralised"
+    start_date = date(2025, 5, 6)
+    end_date = date(2025, 5, 8)
+    hours = Decimal("24")
+    budget = Decimal("3000")
+
+
+class AttendanceFactory(DjangoModelFactory):
+    class Meta:
+        model = "training.Attendance"
+
+    course = factory.SubFactory(CourseFactory)
+    person = factory.SubFactory(PersonFactory)
+    hours = factory.SelfAttribute("course.hours")
+    verified = True
+
+
+class SelfLoggedTrainingFactory(DjangoModelFactory):
+    """An entry written straight to the database (tests of reads; writes use the service)."""
+
+    class Meta:
+        model = "training.SelfLoggedTraining"
+
+    person = factory.SubFactory(PersonFactory)
+    date = date(2025, 6, 2)
+    provider = factory.Sequence(lambda n: f"党校{n}")
+    kind = "centralised"
+    hours = Decimal("8")
+    evidence = factory.django.FileField(filename="e.png", data=b"\x89PNG\r\n\x1a\n" + b"0" * 32)
+    evidence_type = "image/png"
+    status = "pending"
+    reviewed_at = factory.LazyAttribute(lambda o: None if o.status == "pending" else timezone.now())
+    reject_reason = factory.LazyAttribute(lambda o: "证明不清" if o.status == "rejected" else "")

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from branches.api import views as branch_views
 from cadres.api import views as cadre_views
 from subsidies.api import views as subsidy_views
+from training.api import views as training_views
 
 router = DefaultRouter()
 router.register("townships", branch_views.TownshipViewSet, basename="township")
@@ -24,6 +25,12 @@ router.register(
 )
 router.register("payroll-runs", subsidy_views.PayrollRunViewSet, basename="payroll-run")
 router.register("payment-lines", subsidy_views.PaymentLineViewSet, basename="payment-line")
+router.register("courses", training_views.CourseViewSet, basename="course")
+router.register("attendances", training_views.AttendanceViewSet, basename="attendance")
+router.register("training-logs", training_views.SelfLoggedTrainingViewSet, basename="training-log")
+router.register(
+    "training-compliance", training_views.ComplianceViewSet, basename="training-compliance"
+)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "portal.context_processors.notifications",
             ],
         },
     },
@@ -121,6 +122,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 # Files with more data rows than this are imported by a Celery task with a progress bar.
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=2000)
+# Training evidence (PDF, JPEG, PNG) is stored under MEDIA_ROOT/evidence/ and served by a view.
+TRAINING_EVIDENCE_MAX_BYTES = env.int("TRAINING_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
@@ -156,6 +159,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cadres.tasks.health_check_due_task",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
     },
+    # R-TRN-1: the task itself does nothing before the policy's start date (1 October).
+    "training-reminders": {
+        "task": "training.tasks.training_reminders_task",
+        "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
+    },
 }
 
 # --- REST API -----------------------------------------------------------------------------
@@ -184,6 +192,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or "status": name each choice set after its class.
+    "ENUM_NAME_OVERRIDES": {
+        "TrainingKindEnum": "training.choices.TrainingKind",
+        "LineKindEnum": "subsidies.choices.LineKind",
+        "BranchKindEnum": "branches.choices.BranchKind",
+        "TownshipKindEnum": "branches.choices.TownshipKind",
+    },
 }
 
 LOGGING = {
