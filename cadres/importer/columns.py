@@ -14,6 +14,7 @@ Empty cells never reach a parser.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -57,8 +58,9 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def normalise_header(text) -> str:
-    """A header as compared: no case, spaces, underscores, hyphens or trailing ``*``."""
-    text = str(text or "").strip().rstrip("*＊").strip()
+    """A header as compared: full-width forms folded (NFKC), no case, spaces, underscores,
+    hyphens or trailing ``*``."""
+    text = unicodedata.normalize("NFKC", str(text or "")).strip().rstrip("*").strip()
     return re.sub(r"[\s_\-]+", "", text).casefold()
 
 
@@ -97,7 +99,8 @@ def parse_digits(value) -> str:
     number. A number Excel has already rounded cannot be recovered, so it is an error."""
     if isinstance(value, float) and not value.is_integer():
         raise ParseError(_("Expected digits, not a decimal number."))
-    text = re.sub(r"\s+", "", parse_text(value))
+    # NFKC: full-width digits and letters typed with a Chinese input method become ASCII
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", parse_text(value)))
     if _SCIENTIFIC.match(text):
         raise ParseError(
             _(
@@ -124,7 +127,7 @@ def parse_date(value) -> date:
 
             return _EXCEL_EPOCH + timedelta(days=value)
         raise ParseError(_("Not a date; write it as 2024-01-31."))
-    text = str(value).strip()
+    text = unicodedata.normalize("NFKC", str(value)).strip()
     match = _DATE.match(text) or _COMPACT_DATE.match(text)
     if not match:
         raise ParseError(_("Not a date; write it as 2024-01-31."))
@@ -141,7 +144,7 @@ def parse_integer(value) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    text = str(value).strip()
+    text = unicodedata.normalize("NFKC", str(value)).strip()
     if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
         return int(text.split(".")[0])
     raise ParseError(_("Expected a whole number."))
@@ -153,7 +156,7 @@ def parse_decimal(value) -> Decimal:
     if isinstance(value, float):
         value = repr(value)  # the shortest text that gives back the float: 85.5, not 85.4999…
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(unicodedata.normalize("NFKC", str(value)).strip())
     except InvalidOperation:
         raise ParseError(_("Expected a number."))
     if not number.is_finite():

@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from django.conf import settings
@@ -114,12 +116,23 @@ def _detect_kind(cells) -> Kind | None:
     return best[2]
 
 
+def _has_content(rows: Iterable[tuple[int, tuple]]) -> bool:
+    return any(not _empty(c) for _number, cells in rows for c in cells)
+
+
 def _build_sheet(
-    name: str, rows: list[tuple[int, tuple]], kind: Kind | None, errors: list[RowError]
+    name: str,
+    rows: Iterator[tuple[int, tuple]],
+    kind: Kind | None,
+    errors: list[RowError],
+    rest: Callable[[int, int], Iterable[tuple[int, tuple]]] | None = None,
 ) -> Sheet | None:
-    """Find the header row, map its cells to columns and keep the non-empty data rows."""
+    """Find the header row among the first rows, map its cells to columns and keep the
+    non-empty data rows (streamed: empty rows are never kept). ``rest(header_row, width)``,
+    when given, reads the rows after the header again, no wider than the header."""
+    head = list(islice(rows, HEADER_SEARCH_ROWS))
     header_at = None
-    for index, (_number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for index, (_number, cells) in enumerate(head):
         if kind is None:
             found = _detect_kind(cells)
             if found is not None:
@@ -129,7 +142,7 @@ def _build_sheet(
             header_at = index
             break
     if header_at is None:
-        if not any(not _empty(c) for _n, cells in rows for c in cells):
+        if not _has_content(head) and not _has_content(rows):
             return None  # an empty sheet
         if kind is None:
             names = "、".join(k.zh for k in KINDS)
@@ -151,7 +164,7 @@ def _build_sheet(
             )
         return None
 
-    header_number, header_cells = rows[header_at]
+    header_number, header_cells = head[header_at]
     sheet = Sheet(name=name, kind=kind, header_row=header_number, headers={})
     positions: list[tuple[int, Column]] = []
     usable = True
@@ -165,7 +178,7 @@ def _build_sheet(
                 RowError(
                     name,
                     header_number,
-                    text,
+                    text[:60],
                     _("Unknown column for %(kind)s; expected: %(columns)s.")
                     % {"kind": kind.zh, "columns": "、".join(c.zh for c in kind.columns)},
                 )
@@ -194,7 +207,11 @@ def _build_sheet(
     if not usable:
         return sheet  # reported; its rows are not checked one by one
 
-    for number, cells in rows[header_at + 1 :]:
+    if rest is not None:
+        data_rows = rest(header_number, len(header_cells))
+    else:
+        data_rows = chain(head[header_at + 1 :], rows)
+    for number, cells in data_rows:
         values = {}
         for position, column in positions:
             value = cells[position] if position < len(cells) else None
@@ -202,10 +219,8 @@ def _build_sheet(
                 value = value.strip()
             if not _empty(value):
                 values[column.key] = value
-        if values:
+        if values:  # cells under no known header only: reported as unknown columns already
             sheet.rows.append((number, values))
-        elif any(not _empty(c) for c in cells):
-            pass  # only cells under no known header: reported as unknown columns already
     return sheet
 
 
@@ -242,15 +257,15 @@ def _read_xlsx(source, forced: Kind | None) -> FileData:
             title = worksheet.title
             if normalise_header(title) in INSTRUCTION_SHEETS:
                 continue
-            kind = forced or find_kind(title)
             worksheet.reset_dimensions()  # a wrong <dimension> tag must not cut rows off
-            rows = [
-                (number, tuple(cells))
-                for number, cells in enumerate(
-                    worksheet.iter_rows(min_row=1, values_only=True), start=1
-                )
-            ]
-            sheet = _build_sheet(title, rows, kind, data.errors)
+
+            def rest(header_row, width, worksheet=worksheet):
+                cells = worksheet.iter_rows(min_row=header_row + 1, max_col=width, values_only=True)
+                return enumerate(cells, start=header_row + 1)
+
+            rows = enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1)
+            kind = find_kind(title) or forced  # a sheet's own name wins over --kind
+            sheet = _build_sheet(title, rows, kind, data.errors, rest)
             if sheet is not None:
                 data.sheets.append(sheet)
     except UnreadableFile:
@@ -279,23 +294,20 @@ def _read_csv(source, name: str, forced: Kind | None) -> FileData:
     text = _decode(source.read())
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    data = FileData()
+    rows = enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
     try:
-        rows = [
-            (number, tuple(cells))
-            for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
-        ]
+        sheet = _build_sheet(name, rows, forced, data.errors)
     except csv.Error as exc:
         raise UnreadableFile(_("This CSV file cannot be read: %(error)s") % {"error": exc})
-    data = FileData()
-    sheet = _build_sheet(name, rows, forced, data.errors)
     if sheet is not None:
         data.sheets.append(sheet)
     return data
 
 
 def read_file(source, name: str, kind: Kind | None = None) -> FileData:
-    """Read a binary file object. ``kind`` forces the kind of a CSV file (and of every sheet of
-    an XLSX file). Raises :class:`UnreadableFile`."""
+    """Read a binary file object. ``kind`` forces the kind of a CSV file (and of the sheets
+    of an XLSX file whose names are not a kind's). Raises :class:`UnreadableFile`."""
     file_type = sniff(source)
     if file_type == "xlsx":
         return _read_xlsx(source, kind)

@@ -84,6 +84,12 @@ def _chunks(values: Iterable, size: int | None = None) -> Iterator[list]:
         yield values[start : start + size]
 
 
+def _shown(value, limit: int = 40) -> str:
+    """A value echoed in a message, cut short."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _empty_for(model_field: models.Field):
     if model_field.has_default():
         return model_field.get_default()
@@ -307,7 +313,9 @@ class Validator:
             return None
         township = self.townships.get(code)
         if township is None:
-            self.error(row, "township", _("Unknown township code “%(code)s”.") % {"code": code})
+            self.error(
+                row, "township", _("Unknown township code “%(code)s”.") % {"code": _shown(code)}
+            )
             return None
         if not self.in_scope("township", township.pk):
             self.error(row, "township", self.outside("township"))
@@ -330,7 +338,7 @@ class Validator:
                 row,
                 "village",
                 _("Unknown village code “%(code)s” (not in the registry nor in this file).")
-                % {"code": code},
+                % {"code": _shown(code)},
             )
             return None
         if not self.in_scope("village", village.pk):
@@ -344,7 +352,7 @@ class Validator:
             return None
         branch = self.branches.get(code)
         if branch is None:
-            self.error(row, "branch", _("Unknown branch code “%(code)s”.") % {"code": code})
+            self.error(row, "branch", _("Unknown branch code “%(code)s”.") % {"code": _shown(code)})
             return None
         if not self.in_scope("branch", branch.pk):
             self.error(row, "branch", self.outside("branch"))

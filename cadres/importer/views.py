@@ -33,7 +33,7 @@ RECENT_JOBS = 20
 
 def phase_labels() -> dict:
     return {
-        "": "",
+        "": _("Waiting to start"),
         "reading": _("Reading the file"),
         "validating": _("Checking rows"),
         "writing": _("Writing rows"),
@@ -149,6 +149,13 @@ def import_job_progress_view(request, pk):
     return JsonResponse(import_job_progress(job))
 
 
+def _csv_cell(text) -> str:
+    """Text from a user's file that Excel would run as a formula is quoted (the report may be
+    opened by someone else, a district admin)."""
+    text = str(text or "")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @login_required
 def import_job_report(request, pk):
     """Every bad row as CSV (UTF-8 with BOM, so Excel opens it)."""
@@ -158,7 +165,14 @@ def import_job_report(request, pk):
     writer = csv.writer(buffer)
     writer.writerow([_("sheet"), _("row"), _("column"), _("reason")])
     for error in job.errors or []:
-        writer.writerow([error["sheet"], error["row"] or "", error["column"], error["reason"]])
+        writer.writerow(
+            [
+                _csv_cell(error["sheet"]),
+                error["row"] or "",
+                _csv_cell(error["column"]),
+                _csv_cell(error["reason"]),
+            ]
+        )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
     return response

@@ -107,6 +107,7 @@ def test_every_check_constraint_of_the_imported_models_is_evaluated_in_python():
         ("2024年1月31日", date(2024, 1, 31)),
         ("2024-01-31 00:00:00", date(2024, 1, 31)),
         ("20240131", date(2024, 1, 31)),
+        ("２０２４年１月３１日", date(2024, 1, 31)),  # full-width digits of a Chinese IME
         (20240131, date(2024, 1, 31)),
         (45322, date(2024, 1, 31)),  # an Excel serial number in a cell without a date format
         (45322.5, date(2024, 1, 31)),
@@ -129,6 +130,7 @@ def test_parse_date(value, expected):
     [
         ("11010519491231002X", "11010519491231002X"),
         (" 1101 0519 4912 3100 2X ", "11010519491231002X"),
+        ("１１０１０５１９４９１２３１００２Ｘ", "11010519491231002X"),
         (13800138000, "13800138000"),
         (13800138000.0, "13800138000"),
         (110105194912310021, "110105194912310021"),  # an exact integer from a program

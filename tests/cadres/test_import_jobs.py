@@ -355,3 +355,18 @@ def test_the_navigation_has_an_import_entry_for_those_who_may_import(registry):
         request.user = user
         urls = [url for _label, url in navigation(request)["nav_items"]]
         assert (LIST in urls) is shown, user
+
+
+def test_the_csv_report_does_not_let_excel_run_formulas_from_the_file(client, registry):
+    job = ImportJob.objects.create(
+        user=registry.staff_a,
+        township=registry.town_a,
+        district=registry.district,
+        original_name="evil.xlsx",
+        status=ImportStatus.DONE,
+        error_count=1,
+        errors=[{"sheet": '=HYPERLINK("x")', "row": 2, "column": "@SUM(1)", "reason": "bad"}],
+    )
+    client.force_login(registry.admin)
+    lines = client.get(reverse("importer:import-report", args=[job.pk])).content.decode("utf-8-sig")
+    assert lines.splitlines()[1] == '"\'=HYPERLINK(""x"")",2,\'@SUM(1),bad'

@@ -474,8 +474,10 @@ def test_every_bad_row_is_reported_at_once(registry):
 
 def test_bad_encoding_is_an_unreadable_file(registry):
     data = csv_bytes([PEOPLE_HEADERS, ["V-A1", "王五", ID_WANG]], bom=False, encoding="gbk")
+    before = snapshot()
     with pytest.raises(UnreadableFile, match="not UTF-8"):
         run(data, "people.csv")
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize(
@@ -514,6 +516,27 @@ def test_a_mid_write_database_error_rolls_everything_back(registry, monkeypatch)
     assert "already has an appraisal for the period" in result.errors[0].reason
     assert result.counts == {}
     assert snapshot() == before
+
+
+def test_a_real_database_refusal_rolls_everything_back(registry, monkeypatch):
+    """Someone registers Wang between the check and the write: the database's unique index
+    refuses the import's insert, and nothing of the file is kept."""
+    from cadres.importer import service
+
+    real_write = service.write
+
+    def write_after_a_concurrent_registration(*args, **kwargs):
+        f.PersonFactory(village=registry.village_a, id_number=ID_WANG, name="王五")
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(service, "write", write_after_a_concurrent_registration)
+    result = run(xlsx_bytes(good_sheets()))
+    assert not result.ok
+    assert "The database refused the import" in result.errors[0].reason
+    assert not Village.objects.filter(code="V-A2").exists()
+    assert list(Person.objects.filter(village__code="V-A2")) == []
+    assert Person.objects.filter(id_number=ID_WANG).count() == 1  # the other registration
+    assert not Post.objects.filter(person__id_number=ID_WANG).exists()
 
 
 # --- dry run, scope, the command ------------------------------------------------------------------
@@ -649,3 +672,18 @@ def test_a_wrong_dimension_tag_neither_cuts_rows_nor_hides_a_large_file(registry
     assert count_data_rows(io.BytesIO(data), exact_below=200) == 250
     result = run(data)
     assert result.counts == {"people": {"created": 250, "updated": 0, "unchanged": 0}}
+
+
+def test_sheets_with_other_names_are_told_by_their_headers(registry):
+    sheets = {
+        "Sheet1": [PEOPLE_HEADERS, ["V-A1", "王五", ID_WANG]],
+        "Sheet2": [],  # empty: ignored
+        "Sheet3": [["备注"], ["这是一张说明"]],
+    }
+    result = run(xlsx_bytes(sheets))
+    assert [(e.sheet, e.row) for e in result.errors] == [("Sheet3", None)]
+    assert "Cannot tell what this sheet holds" in result.errors[0].reason
+    del sheets["Sheet3"]
+    assert run(xlsx_bytes(sheets)).counts == {
+        "people": {"created": 1, "updated": 0, "unchanged": 0}
+    }
