@@ -88,7 +88,10 @@ def import_job_progress(job: ImportJob) -> dict:
         "finished": job.finished,
     }
     if job.status == ImportStatus.RUNNING:
-        live = cache.get(progress_key(job.pk))
+        try:
+            live = cache.get(progress_key(job.pk))
+        except Exception:  # noqa: BLE001 - the row's figures will do
+            live = None
         if live:
             data.update(live)
     data["percent"] = _percent(data["phase"], data["done"], data["total"], job.finished)
@@ -114,11 +117,14 @@ class JobProgress:
         if phase == self.phase and done != total and done - self.last < step:
             return
         self.phase, self.last = phase, done
-        cache.set(
-            progress_key(self.job.pk),
-            {"phase": phase, "done": done, "total": total},
-            PROGRESS_TTL,
-        )
+        try:
+            cache.set(
+                progress_key(self.job.pk),
+                {"phase": phase, "done": done, "total": total},
+                PROGRESS_TTL,
+            )
+        except Exception:  # noqa: BLE001 - a progress bar is not worth failing an import for
+            logger.warning("import job %s: progress not cached", self.job.pk, exc_info=True)
         if phase != "writing":
             fields = {"phase": phase, "done_rows": done}
             if total:  # while the file is read its size is not known yet: keep the estimate
@@ -210,9 +216,15 @@ def _finish(job: ImportJob, status: str, *, result=None, message: str = "") -> N
     if job.file:
         # The registry holds the data now; the copy of the file (ID numbers, bank accounts)
         # is not kept. Its SHA-256 stays on the job.
-        job.file.delete(save=False)
+        try:
+            job.file.delete(save=False)
+        except OSError:
+            logger.warning("import job %s: stored file not deleted", job.pk, exc_info=True)
     job.save()
-    cache.delete(progress_key(job.pk))
+    try:
+        cache.delete(progress_key(job.pk))
+    except Exception:  # noqa: BLE001
+        logger.warning("import job %s: progress not cleared", job.pk, exc_info=True)
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
