@@ -55,3 +55,11 @@ def mobility_flag(away_since: date | None, has_certificate: bool, today: date) -
     if not has_certificate:
         return "needs_certificate"
     return None
+
+
+def spans_overlap(start_a: date, end_a: date | None, start_b: date, end_b: date | None) -> bool:
+    """Two spans of days, ends included, share a day; an end of None is still running.
+
+    The rule behind ``OneHolderPerDayConstraint`` (``daterange(start, end, '[]') &&``),
+    applied in memory by the registry import to a whole file at once."""
+    return (end_b is None or end_b >= start_a) and (end_a is None or start_b <= end_a)

@@ -19,3 +19,12 @@ class ReviewerKind(models.TextChoices):
 
 DISTRICT_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.FINANCE})
 TOWNSHIP_ROLES = frozenset({Role.TOWNSHIP_STAFF, Role.REVIEWER})
+
+
+class ImportStatus(models.TextChoices):
+    """The life of a registry import job (SPEC §2 "Bulk import")."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

@@ -1,9 +1,13 @@
+from pathlib import PurePath
+from uuid import uuid4
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ReviewerKind, Role
+from .choices import ImportStatus, ReviewerKind, Role
 
 
 class User(AbstractUser):
@@ -97,3 +101,81 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text[:50]
+
+
+def import_upload_to(instance, filename: str) -> str:
+    """``imports/<random>.xlsx|.csv`` under MEDIA_ROOT (never served): the user's file name is
+    kept in ``original_name`` only and never steers the path."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        suffix = ".bin"
+    return f"imports/{uuid4().hex}{suffix}"
+
+
+class ImportJob(models.Model):
+    """One upload of a registry file (SPEC §2 "Bulk import"): its progress while it runs,
+    then the counts per kind or the report of every bad row. The place (district, township)
+    is the user's at upload time and bounds who else may see the job."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    district = models.ForeignKey(
+        "branches.District",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    township = models.ForeignKey(
+        "branches.Township",
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(
+        _("stored file"), upload_to=import_upload_to, max_length=200, blank=True
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, help_text=_("The language of the report.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    phase = models.CharField(_("phase"), max_length=20, blank=True)
+    total_rows = models.PositiveIntegerField(_("total rows"), default=0)
+    done_rows = models.PositiveIntegerField(_("done rows"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("error count"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("importer:import-detail", kwargs={"pk": self.pk})
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def imported(self) -> bool:
+        """Done, written (not a dry run) and without a bad row."""
+        return self.status == ImportStatus.DONE and not self.error_count and not self.dry_run

@@ -92,6 +92,14 @@ SCOPES: dict[str, Scope] = {
     ),
     "cadres.annualassessment": Scope(township="person__village__township", secretary=own("person")),
     "cadres.healthcheck": Scope(township="person__village__township", secretary=own("person")),
+    # Registry imports: district admins see their district's; township staff their township's,
+    # which cadres.importer.jobs.import_job_list narrows to their own uploads.
+    "portal.importjob": Scope(
+        township="township",
+        district="district",
+        viewers=frozenset({Role.DISTRICT_ADMIN, Role.TOWNSHIP_STAFF}),
+        writers=frozenset({Role.DISTRICT_ADMIN, Role.TOWNSHIP_STAFF}),
+    ),
 }
 
 
