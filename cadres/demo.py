@@ -303,9 +303,16 @@ class DemoGenerator:
         self.rows["person"].append(row)
         return row
 
-    def _post(self, person: dict, village: dict, role: str, start: date, **kw) -> dict:
-        end = kw.get("end")
-        reason = kw.get("reason", "")
+    def _post(
+        self,
+        person: dict,
+        village: dict,
+        role: str,
+        start: date,
+        *,
+        end: date | None = None,
+        reason: str = "",
+    ) -> dict:
         if end is not None and not reason:
             reason = EndReason.TERM_ENDED
         branch_roles = (PostRole.SECRETARY, PostRole.DEPUTY_SECRETARY, PostRole.BRANCH_MEMBER)
@@ -322,8 +329,19 @@ class DemoGenerator:
         person.setdefault("_posts", []).append(row)
         return row
 
-    def _member(self, person: dict, branch_id: int, stage: str, **kw) -> dict:
-        dates = self._stage_dates(stage, person["birth_date"], kw.get("joined"))
+    def _member(
+        self,
+        person: dict,
+        branch_id: int,
+        stage: str,
+        *,
+        joined: date | None = None,
+        mobility: str | None = None,
+        random_mobility: bool = False,
+    ) -> dict:
+        """A membership; ``mobility`` "present", "away" (with a certificate),
+        "away_no_certificate", "away_long" or "transferred", or drawn at random."""
+        dates = self._stage_dates(stage, person["birth_date"], joined)
         row = {
             "person_id": person["id"],
             "branch_id": branch_id,
@@ -333,8 +351,7 @@ class DemoGenerator:
             "away_since": None,
             "certificate_no": "",
         }
-        mobility = kw.get("mobility")
-        if mobility is None and kw.get("random_mobility"):
+        if mobility is None and random_mobility:
             mobility = self._pick(
                 ("present", "away", "away_no_certificate", "away_long", "transferred"),
                 (89, 6, 0.7, 0.7, 3.6),
@@ -576,6 +593,8 @@ class DemoGenerator:
         self._post(secretary, village, PostRole.SECRETARY, start)
         people = [secretary]
         director_start = self._term_start(elections)
+        if j == 0:  # the demo secretary's village: one shoulder since taking office
+            director_start = start
         if one_shoulder:
             self._post(secretary, village, PostRole.DIRECTOR, director_start)
             self.stats["one_shoulder"] += 1
@@ -776,7 +795,7 @@ class DemoGenerator:
             ordinary(MemberStage.ACTIVIST, born=(21, 45))
         for _ in range(rng.randint(1, 2)):
             ordinary(MemberStage.TARGET, born=(22, 45))
-        recruit = "no_recruit" not in cases and (village["_first"] or rng.random() < 0.85)
+        recruit = "no_recruit" not in cases and (village["_first"] or rng.random() < 0.9)
         if recruit:
             # R-REG-4: a new member this year, under 35, with higher education
             joined = self._date(date(today.year, 1, 1), today)
@@ -929,7 +948,7 @@ class DemoGenerator:
                     and (p["end_date"] is None or p["end_date"] >= dec31)
                     for p in person.get("_posts", [])
                 ):
-                    score = Decimal(rng.randint(5800, 9900)) / 100
+                    score = Decimal(f"{rng.triangular(58, 99, 86):.2f}")
                     self.rows["assessment"].append(
                         {
                             "person_id": person["id"],

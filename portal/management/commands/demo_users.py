@@ -27,7 +27,8 @@ class Command(BaseCommand):
         rows += [(x.username, x.role, x.scope, x.password) for x in logins]
         widths = [max(_width(row[i]) for row in rows) for i in range(4)]
         for n, row in enumerate(rows):
-            self.stdout.write("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)))
+            line = "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True))
+            self.stdout.write(line.rstrip())
             if n == 0:
                 self.stdout.write("  ".join("-" * w for w in widths))
         port = os.environ.get("PORT", "8000")
