@@ -1,0 +1,111 @@
+"""``python manage.py seed_demo``: load the demo registry (the generation is in cadres.demo)."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from cadres.demo import DemoOptions, load_demo, registry_has_villages, registry_is_empty
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--today: {value!r} is not a date like 2026-03-15.")
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a deterministic demo registry in Chinese: townships, villages, branches, "
+        "cadres, former secretaries, members, appraisals, with deliberately flagged cases."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--townships", type=int, default=6, help="number of townships")
+        parser.add_argument(
+            "--villages", type=int, default=60, help="villages in all, spread over the townships"
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="random seed")
+        parser.add_argument(
+            "--today", type=_day, default=None, help="anchor day YYYY-MM-DD (default: today)"
+        )
+        parser.add_argument(
+            "--appraisal-months",
+            type=int,
+            default=24,
+            help="months of performance appraisals before the anchor month (default 24)",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing (and say so) when the registry already has villages",
+        )
+        parser.add_argument("--reset", action="store_true", help="delete the whole registry first")
+        parser.add_argument(
+            "--bulk-create",
+            action="store_true",
+            help="write with bulk_create even on PostgreSQL (default there: COPY, faster)",
+        )
+
+    def handle(self, *args, **opts):
+        if opts["townships"] < 1 or opts["villages"] < 1:
+            raise CommandError("--townships and --villages must be at least 1.")
+        if opts["appraisal_months"] < 0:
+            raise CommandError("--appraisal-months cannot be negative.")
+        today = opts["today"] or timezone.localdate()
+        if not opts["reset"]:
+            if opts["if_empty"] and registry_has_villages():
+                self.stdout.write("The registry already has villages: demo data not loaded.")
+                return
+            if not registry_is_empty():
+                raise CommandError(
+                    "The registry is not empty. Use --reset to replace it with demo data, "
+                    "or --if-empty to keep it."
+                )
+        options = DemoOptions(
+            townships=opts["townships"],
+            villages=opts["villages"],
+            seed=opts["seed"],
+            today=today,
+            appraisal_months=opts["appraisal_months"],
+        )
+        summary = load_demo(
+            options,
+            reset=opts["reset"],
+            use_copy=False if opts["bulk_create"] else None,
+            log=lambda text: self.stdout.write(f"Deleted: {text}"),
+        )
+        counts, stats = summary.counts, summary.stats
+        self.stdout.write(
+            f"Demo registry (seed {options.seed}, anchor day {today:%Y-%m-%d}) "
+            f"loaded in {summary.seconds:.1f} s:"
+        )
+        for label, key in (
+            ("townships", "township"),
+            ("villages", "village"),
+            ("branches", "branch"),
+            ("people", "person"),
+            ("posts", "post"),
+            ("party members", "member"),
+            ("performance appraisals", "appraisal"),
+            ("annual assessments", "assessment"),
+            ("health checks", "health_check"),
+        ):
+            self.stdout.write(f"  {label:<24}{counts[key]:>10,}")
+        self.stdout.write(
+            f"  serving cadres {stats['current_cadres']:,}, one-shoulder secretaries "
+            f"{stats['one_shoulder']:,}, former secretaries {stats['former_secretaries']:,}"
+        )
+        self.stdout.write(
+            "  flagged: "
+            f"cadre count {stats['case_too_few'] + stats['case_too_many']}, "
+            f"health checks {stats['flag_health_overdue'] + stats['flag_health_never']}, "
+            f"few activists {stats['flag_few_activists']}, "
+            f"no young recruit {stats['flag_no_recruit']}, "
+            f"mobile members {stats['flag_away_no_certificate'] + stats['flag_away_long']}, "
+            f"missing last appraisal {stats['flag_missing_appraisal']}, "
+            f"shared accounts {stats['case_shared_account']}, "
+            f"deceased in post {stats['case_deceased_in_post']}"
+        )
+        self.stdout.write(self.style.SUCCESS("Done. See docs/demo-data.md for what to look at."))
