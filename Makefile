@@ -35,7 +35,7 @@ demo: migrate
 
 ## test: install what the tests need and run the whole suite
 test: install-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
