@@ -1040,7 +1040,9 @@ class CopyWriter:
         fields = [
             f
             for f in model._meta.concrete_fields
-            if f.attname in first or getattr(f, "auto_now_add", False)
+            if f.attname in first
+            or getattr(f, "auto_now_add", False)
+            or getattr(f, "auto_now", False)
         ]
         columns = [(f.attname, _copy_converter(f)) for f in fields]
         stamp = self.now

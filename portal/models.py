@@ -90,6 +90,12 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    key = models.CharField(
+        _("key"),
+        max_length=100,
+        blank=True,
+        help_text=_("Set by periodic jobs: one notification per recipient and key."),
+    )
 
     class Meta:
         verbose_name = _("notification")
@@ -97,6 +103,13 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="portal_notif_unread_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=~Q(key=""),
+                name="%(app_label)s_%(class)s_once_per_key",
+            ),
         ]
 
     def __str__(self):

@@ -74,11 +74,19 @@ def constraint_message(model: type[models.Model], exc: IntegrityError) -> str:
     return str(exc).splitlines()[0]
 
 
-def notification_send(*, recipient, text: str, url: str = ""):
-    """Leave a message for one user in the portal (the bell in the nav counts unread ones)."""
+def notification_send(*, recipient, text: str, url: str = "", key: str = ""):
+    """Leave a message for one user in the portal (the bell in the nav counts unread ones).
+
+    With a ``key`` (periodic jobs), a second call for the same recipient and key sends
+    nothing: the unique constraint on (recipient, key) makes it impossible."""
     from .models import Notification
 
-    return Notification.objects.create(recipient=recipient, text=text, url=url)
+    if not key:
+        return Notification.objects.create(recipient=recipient, text=text, url=url)
+    notification, _created = Notification.objects.get_or_create(
+        recipient=recipient, key=key, defaults={"text": text, "url": url}
+    )
+    return notification
 
 
 def notifications_mark_read(*, user, ids=None) -> int:

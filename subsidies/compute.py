@@ -381,7 +381,17 @@ def write(run: PayrollRun, rows: list[LineRow]) -> None:
 def _copy(run: PayrollRun, rows: list[LineRow]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+    # The rules hand out the same derivation dict for the same shape of month (cached), so
+    # each distinct dict is encoded once.
+    encoded: dict[int, str] = {}
+
+    def dumps(derivation: dict) -> str:
+        key = id(derivation)
+        if key not in encoded:
+            encoded[key] = encode(derivation)
+        return encoded[key]
+
     for r in rows:
         writer.writerow(
             (
@@ -409,5 +419,6 @@ def _copy(run: PayrollRun, rows: list[LineRow]) -> None:
         f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, "  # noqa: S608
         "FORCE_NOT_NULL (source, account_name, bank_name, bank_account))"
     )
-    with connection.cursor() as cursor:
+    # The raw psycopg2 call: wrap its errors as Django's (IntegrityError for a constraint).
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(sql, buffer)

@@ -378,14 +378,21 @@ class PaymentLine(models.Model):
     The payee's name and account are copied in when the line is computed, so a locked
     ledger exports the same bytes whatever happens to the registry later."""
 
+    # No single-column indexes on run and person: the unique (run, person, …) and the
+    # (person, pays_for) indexes lead with them, and every index slows the bulk writes.
     run = models.ForeignKey(
-        PayrollRun, verbose_name=_("payroll run"), on_delete=models.PROTECT, related_name="lines"
+        PayrollRun,
+        verbose_name=_("payroll run"),
+        on_delete=models.PROTECT,
+        related_name="lines",
+        db_index=False,
     )
     person = models.ForeignKey(
         "cadres.Person",
         verbose_name=_("person"),
         on_delete=models.PROTECT,
         related_name="payment_lines",
+        db_index=False,
     )
     village = models.ForeignKey(
         "branches.Village",

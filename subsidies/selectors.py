@@ -64,7 +64,7 @@ def month_posts(township_id: int, month: date) -> QuerySet:
 def spans_by_person(posts: QuerySet) -> dict[int, list[rules.Span]]:
     spans: dict[int, list[rules.Span]] = defaultdict(list)
     rows = posts.values_list("person_id", "role", "village_id", "start_date", "end_date")
-    for person_id, role, village_id, start, end in rows.iterator(chunk_size=5000):
+    for person_id, role, village_id, start, end in rows:
         spans[person_id].append(rules.Span(role, village_id, start, end))
     return spans
 
@@ -72,13 +72,9 @@ def spans_by_person(posts: QuerySet) -> dict[int, list[rules.Span]]:
 def grades_for(person_ids, month: date) -> dict[int, str]:
     """The grade of the appraisal covering ``month`` (monthly or quarterly), per person."""
     grades: dict[int, tuple[date, str]] = {}
-    rows = (
-        PerformanceAppraisal.objects.filter(
-            person_id__in=person_ids, period_start__lte=month_end(month), period_end__gte=month
-        )
-        .values_list("person_id", "period_start", "grade")
-        .iterator(chunk_size=5000)
-    )
+    rows = PerformanceAppraisal.objects.filter(
+        person_id__in=person_ids, period_start__lte=month_end(month), period_end__gte=month
+    ).values_list("person_id", "period_start", "grade")
     for person_id, start, grade in rows:
         if person_id not in grades or start > grades[person_id][0]:
             grades[person_id] = (start, grade)
@@ -94,10 +90,8 @@ class Payee:
 
 
 def payees(person_ids) -> dict[int, Payee]:
-    rows = (
-        Person.objects.filter(pk__in=person_ids)
-        .values_list("pk", "name", "bank_name", "bank_account", "died_on")
-        .iterator(chunk_size=5000)
+    rows = Person.objects.filter(pk__in=person_ids).values_list(
+        "pk", "name", "bank_name", "bank_account", "died_on"
     )
     return {pk: Payee(name, bank, account, died) for pk, name, bank, account, died in rows}
 
