@@ -7,4 +7,9 @@ class SubsidiesConfig(AppConfig):
     verbose_name = _("Subsidies")
 
     def ready(self):
+        from portal.context_processors import add_navigation
+
         from . import scopes  # noqa: F401
+        from .export_views import may_export
+
+        add_navigation(_("Ledgers"), "ledgers:index", may_export)

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from branches.api import views as branch_views
 from cadres.api import views as cadre_views
+from subsidies import export_api
 
 router = DefaultRouter()
 router.register("townships", branch_views.TownshipViewSet, basename="township")
@@ -15,6 +16,8 @@ router.register("posts", cadre_views.PostViewSet, basename="post")
 router.register("appraisals", cadre_views.PerformanceAppraisalViewSet, basename="appraisal")
 router.register("assessments", cadre_views.AnnualAssessmentViewSet, basename="assessment")
 router.register("health-checks", cadre_views.HealthCheckViewSet, basename="health-check")
+router.register("ledgers", export_api.LedgerViewSet, basename="ledger")
+router.register("ledger-exports", export_api.LedgerExportViewSet, basename="ledger-export")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
