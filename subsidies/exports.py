@@ -20,8 +20,10 @@ locked ledger twice gives byte-identical files. Each finished export is recorded
 computed while the bytes stream out.
 
 The CSV path is the hot one (§8: within 3× of PostgreSQL's ``COPY … TO``): the rows come
-from a server-side cursor over SQL built by the ORM, already as text (amounts, months), and
-each row costs a tuple and a few dict look-ups in Python — no model instances, no JSON.
+from a server-side cursor over SQL built by the ORM, already formatted by the database
+(months, amounts, labels, CSV quoting), and each row costs Python two comparisons, an
+integer addition and one string — no model instances, no JSON, no ``Decimal``. See
+docs/ledgers.md for the benchmark and how it got there.
 
 File headers and labels are fixed Chinese strings, not translations: a file's bytes must not
 depend on the language of the user who downloads it, and the bank's import format is fixed.
@@ -109,7 +111,7 @@ KIND_LABELS = {
     LineKind.ARREARS.value: "补发",
     LineKind.ADJUSTMENT.value: "调整",
 }
-HELD_LABELS = {True: "是", False: ""}  # SQLite gives 1/0, which hash like True/False
+HELD_LABEL = "是"
 VILLAGE_TOTAL = "村小计"
 TOWNSHIP_TOTAL = "乡镇小计"
 GRAND_TOTAL = "合计"
@@ -241,7 +243,8 @@ class MoneyText(Func):
 
 class CsvText(Func):
     """Free text as one CSV field: quoted (quotes doubled) when it holds a comma, a quote or a
-    line break, as the csv module's QUOTE_MINIMAL does and :func:`csv_text` does in Python."""
+    line break, as the csv module's QUOTE_MINIMAL does and :func:`csv_text` does in Python.
+    Apply it to a column, not to a parameter: the template repeats the expression."""
 
     output_field = CharField()
     template = (
@@ -276,7 +279,7 @@ def _labels(field_name: str, labels: dict[str, str]) -> Case:
 
 
 def _held_label() -> Case:
-    return Case(When(held=True, then=Value(HELD_LABELS[True])), default=Value(""))
+    return Case(When(held=True, then=Value(HELD_LABEL)), default=Value(""))
 
 
 def _cents(expression) -> Cast:
@@ -334,6 +337,25 @@ def lines_queryset(ledger: Ledger) -> QuerySet:
             CsvText("bank_name"),
             CsvText("bank_account"),
         ),
+    )
+
+
+def raw_queryset(ledger: Ledger) -> QuerySet:
+    """The CSV's rows as stored columns, unformatted (a reference for the benchmark)."""
+    return ledger_queryset(ledger).values_list(
+        "t_code",
+        "v_code",
+        "t_name",
+        "v_name",
+        "person__id_number",
+        "account_name",
+        "component",
+        "kind",
+        "pays_for",
+        "amount",
+        "held",
+        "bank_name",
+        "bank_account",
     )
 
 
