@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("branches.urls")),
     path("", include("cadres.urls")),
+    path("payroll/ledgers/", include("subsidies.export_urls")),
     path("payroll/", include("subsidies.urls")),
     path("training/", include("training.urls")),
     path("registry/import/", include("cadres.importer.urls")),

@@ -11,6 +11,7 @@ class SubsidiesConfig(AppConfig):
         from portal.scope import VIEW, may
 
         from . import scopes  # noqa: F401
+        from .export_views import may_export
         from .models import PaymentLine, PayrollRun, Policy
 
         add_navigation(_("Payroll"), "subsidies:run-list", lambda user: may(user, VIEW, PayrollRun))
@@ -20,3 +21,4 @@ class SubsidiesConfig(AppConfig):
             "subsidies:my-slips",
             lambda user: bool(user.person_id) and may(user, VIEW, PaymentLine),
         )
+        add_navigation(_("Ledgers"), "ledgers:index", may_export)

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from branches.api import views as branch_views
 from cadres.api import views as cadre_views
+from subsidies import export_api
 from subsidies.api import views as subsidy_views
 from training.api import views as training_views
 
@@ -31,6 +32,8 @@ router.register("training-logs", training_views.SelfLoggedTrainingViewSet, basen
 router.register(
     "training-compliance", training_views.ComplianceViewSet, basename="training-compliance"
 )
+router.register("ledgers", export_api.LedgerViewSet, basename="ledger")
+router.register("ledger-exports", export_api.LedgerExportViewSet, basename="ledger-export")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

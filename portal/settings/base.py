@@ -198,6 +198,10 @@ SPECTACULAR_SETTINGS = {
         "LineKindEnum": "subsidies.choices.LineKind",
         "BranchKindEnum": "branches.choices.BranchKind",
         "TownshipKindEnum": "branches.choices.TownshipKind",
+        "RunStatusEnum": "subsidies.choices.RunStatus",
+        "AwardStatusEnum": "subsidies.choices.AwardStatus",
+        "EntryStatusEnum": "training.choices.EntryStatus",
+        "ImportStatusEnum": "portal.choices.ImportStatus",
     },
 }
 
