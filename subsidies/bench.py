@@ -112,13 +112,18 @@ def build(lines: int) -> PayrollRun:
             "SELECT min(id) FROM cadres_person WHERE id_number LIKE %s",
             [ID_PREFIX + "%"],
         )
-        run = PayrollRun.objects.create(township=township, month=MONTH)
+        run = PayrollRun.objects.create(
+            township=township,
+            month=MONTH,
+            township_code=township.code,
+            township_name=township.name,
+        )
         # Line g pays person (g + 1) / 2: odd g the basic subsidy, even g the performance one.
         cursor.execute(
             """
             INSERT INTO subsidies_paymentline (run_id, person_id, village_id, component, kind,
                 pays_for, amount, held, days, derivation, corrects_id, source, account_name,
-                bank_name, bank_account)
+                bank_name, bank_account, village_code, village_name, id_number_masked)
             SELECT %(run)s, p.id, p.village_id,
                 CASE WHEN g %% 2 = 1 THEN 'basic' ELSE 'performance' END,
                 'regular', %(month)s,
@@ -134,9 +139,11 @@ def build(lines: int) -> PayrollRun:
                     'held', g %% 100 = 0,
                     'terms', jsonb_build_array(jsonb_build_object(
                         'rate', 'secretary', 'standard', '500.00', 'days', 31))),
-                NULL, '', p.name, p.bank_name, p.bank_account
+                NULL, '', p.name, p.bank_name, p.bank_account, v.code, v.name,
+                left(p.id_number, 3) || repeat('*', 11) || right(p.id_number, 4)
             FROM generate_series(1, %(lines)s) AS g
             JOIN cadres_person p ON p.id = %(first)s + (g - 1) / 2
+            JOIN branches_village v ON v.id = p.village_id
             """,
             {"run": run.pk, "month": MONTH, "lines": lines, "first": first_person},
         )

@@ -19,7 +19,7 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
@@ -55,6 +55,9 @@ class LineRow:
     account_name: str
     bank_name: str
     bank_account: str
+    village_code: str = ""
+    village_name: str = ""
+    id_number_masked: str = ""
 
 
 @dataclass
@@ -87,6 +90,10 @@ def _row(
         account_name=payee.name,
         bank_name=payee.bank_name,
         bank_account=payee.bank_account,
+        # the person's home village until build() names the post's village
+        village_code=payee.home_village[0],
+        village_name=payee.home_village[1],
+        id_number_masked=payee.id_number_masked,
     )
 
 
@@ -127,6 +134,10 @@ def build(run: PayrollRun, progress: Callable[[int, int], None] | None = None) -
     rows.extend(_awards(run))
     if month.month == 12 and policy.floor_topup_enabled:
         rows.extend(_floor_topups(run, policy, rows))
+    places = selectors.village_labels(township.pk)
+    for row in rows:
+        if row.village_id in places:
+            row.village_code, row.village_name = places[row.village_id]
     if progress:
         progress(total, total)
     return Computed(rows=rows, policy=policy, people=total)
@@ -326,22 +337,16 @@ def _floor_topups(run: PayrollRun, policy: Policy, rows: list[LineRow]) -> list[
 
 # --- Writing ----------------------------------------------------------------------------------
 
-COLUMNS = (
-    "run_id",
-    "person_id",
-    "village_id",
-    "component",
-    "kind",
-    "pays_for",
-    "amount",
-    "held",
-    "days",
-    "derivation",
-    "corrects_id",
+ROW_FIELDS = tuple(f.name for f in fields(LineRow))  # the payment line columns but run_id
+COLUMNS = ("run_id", *ROW_FIELDS)
+TEXT_COLUMNS = (
     "source",
     "account_name",
     "bank_name",
     "bank_account",
+    "village_code",
+    "village_name",
+    "id_number_masked",
 )
 
 
@@ -354,26 +359,7 @@ def write(run: PayrollRun, rows: list[LineRow]) -> None:
         _copy(run, rows)
     else:
         PaymentLine.objects.bulk_create(
-            [
-                PaymentLine(
-                    run=run,
-                    person_id=r.person_id,
-                    village_id=r.village_id,
-                    component=r.component,
-                    kind=r.kind,
-                    pays_for=r.pays_for,
-                    amount=r.amount,
-                    held=r.held,
-                    days=r.days,
-                    derivation=r.derivation,
-                    corrects_id=r.corrects_id,
-                    source=r.source,
-                    account_name=r.account_name,
-                    bank_name=r.bank_name,
-                    bank_account=r.bank_account,
-                )
-                for r in rows
-            ],
+            [PaymentLine(run=run, **{name: getattr(r, name) for name in ROW_FIELDS}) for r in rows],
             batch_size=2000,
         )
 
@@ -392,32 +378,25 @@ def _copy(run: PayrollRun, rows: list[LineRow]) -> None:
             encoded[key] = encode(derivation)
         return encoded[key]
 
+    def cell(name: str, value):
+        if value is None:
+            return ""  # NULL (the id columns); text columns are FORCE_NOT_NULL
+        if name == "derivation":
+            return dumps(value)
+        if name == "held":
+            return "t" if value else "f"
+        if name == "pays_for":
+            return value.isoformat()
+        return value
+
     for r in rows:
-        writer.writerow(
-            (
-                run.pk,
-                r.person_id,
-                "" if r.village_id is None else r.village_id,
-                r.component,
-                r.kind,
-                r.pays_for.isoformat(),
-                r.amount,
-                "t" if r.held else "f",
-                "" if r.days is None else r.days,
-                dumps(r.derivation),
-                "" if r.corrects_id is None else r.corrects_id,
-                r.source,
-                r.account_name,
-                r.bank_name,
-                r.bank_account,
-            )
-        )
+        writer.writerow([run.pk, *(cell(name, getattr(r, name)) for name in ROW_FIELDS)])
     buffer.seek(0)
     table = PaymentLine._meta.db_table
     # Empty text columns are empty strings, not NULL; empty id columns are NULL.
     sql = (
         f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, "  # noqa: S608
-        "FORCE_NOT_NULL (source, account_name, bank_name, bank_account))"
+        f"FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))"
     )
     # The raw psycopg2 call: wrap its errors as Django's (IntegrityError for a constraint).
     with connection.cursor() as cursor, connection.wrap_database_errors:

@@ -60,7 +60,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.functions import Cast, Round
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -296,15 +296,17 @@ class CsvFields(Func):
 
 
 def ledger_queryset(ledger: Ledger) -> QuerySet:
-    """The ledger's lines in ledger order, with their grouping keys. A line without a village
-    (an award) is listed under the person's village."""
+    """The ledger's lines in ledger order, with their grouping keys. Places and ID numbers
+    come from the snapshots taken when the run was computed (a line without a post's village,
+    an award, carries the person's home village), so a locked ledger exports the same bytes
+    whatever is renamed in the registry later."""
     return (
         PaymentLine.objects.filter(run_id__in=ledger.run_ids)
         .annotate(
-            t_code=F("run__township__code"),
-            t_name=F("run__township__name"),
-            v_code=Coalesce("village__code", "person__village__code"),
-            v_name=Coalesce("village__name", "person__village__name"),
+            t_code=F("run__township_code"),
+            t_name=F("run__township_name"),
+            v_code=F("village_code"),
+            v_name=F("village_name"),
             c_order=Case(
                 *(When(component=c, then=Value(i)) for i, c in enumerate(COMPONENT_ORDER)),
                 default=Value(len(COMPONENT_ORDER)),
@@ -326,7 +328,7 @@ def lines_queryset(ledger: Ledger) -> QuerySet:
         "t_name",
         "v_name",
         "cents",
-        "person__id_number",
+        "id_number_masked",
         CsvText("account_name"),
         CsvFields(
             _labels("component", COMPONENT_LABELS),
@@ -347,7 +349,7 @@ def raw_queryset(ledger: Ledger) -> QuerySet:
         "v_code",
         "t_name",
         "v_name",
-        "person__id_number",
+        "id_number_masked",
         "account_name",
         "component",
         "kind",
@@ -367,7 +369,7 @@ def columns_queryset(ledger: Ledger) -> QuerySet:
         "t_name",
         "v_name",
         "cents",
-        "person__id_number",
+        "id_number_masked",
         "account_name",
         _labels("component", COMPONENT_LABELS),
         _labels("kind", KIND_LABELS),
@@ -385,18 +387,18 @@ def bank_queryset(ledger: Ledger) -> QuerySet:
     return (
         PaymentLine.objects.filter(run_id__in=ledger.run_ids)
         .values(
-            "run__township__code",
-            "run__township__name",
+            "run__township_code",
+            "run__township_name",
             "person_id",
             "account_name",
             "bank_account",
         )
         .annotate(
             net=Sum("amount"),
-            first_village=Min(Coalesce("village__code", "person__village__code")),
+            first_village=Min("village_code"),
         )
         .order_by(
-            "run__township__code", "first_village", "account_name", "person_id", "bank_account"
+            "run__township_code", "first_village", "account_name", "person_id", "bank_account"
         )
     )
 
@@ -557,7 +559,7 @@ def bank_rows(ledger: Ledger, progress: Progress) -> Iterator[list[tuple]]:
     rows = (
         bank_queryset(ledger)
         .filter(_payable())
-        .values_list("account_name", "bank_account", "net", "run__township__name")
+        .values_list("account_name", "bank_account", "net", "run__township_name")
         .iterator(chunk_size=FETCH_ROWS)
     )
     out: list[tuple] = []
@@ -586,7 +588,7 @@ def bank_exclusions(ledger: Ledger) -> list[Exclusion]:
     rows = (
         bank_queryset(ledger)
         .exclude(_payable())
-        .values_list("run__township__name", "account_name", "bank_account", "net")
+        .values_list("run__township_name", "account_name", "bank_account", "net")
     )
     return [
         Exclusion(

@@ -27,6 +27,9 @@ LINE_FIELDS = (
     "account_name",
     "bank_name",
     "bank_account",
+    "village_code",
+    "village_name",
+    "id_number_masked",
 )
 
 
@@ -35,7 +38,8 @@ def ledger_digest(run: PayrollRun, prev_hash: str) -> str:
     digest = hashlib.sha256()
     header = (
         f"{prev_hash}|{run.pk}|{run.township_id}|{run.month.isoformat()}|"
-        f"{run.line_count}|{Decimal(run.total_amount):.2f}|{run.policy_id}\n"
+        f"{run.line_count}|{Decimal(run.total_amount):.2f}|{run.policy_id}|"
+        f"{run.township_code}|{run.township_name}\n"
     )
     digest.update(header.encode())
     rows = (

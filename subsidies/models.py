@@ -251,6 +251,9 @@ class PayrollRun(ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="runs",
     )
+    # The township as it was named when the run was computed (ledgers export these).
+    township_code = models.CharField(_("township code"), max_length=20, blank=True)
+    township_name = models.CharField(_("township name"), max_length=100, blank=True)
     line_count = models.PositiveIntegerField(_("lines"), default=0)
     held_count = models.PositiveIntegerField(_("held lines"), default=0)
     total_amount = money_field(_("total"), default=Decimal("0.00"))
@@ -425,6 +428,11 @@ class PaymentLine(models.Model):
         blank=True,
         help_text=_("The award or grant a one-off line pays."),
     )
+    # Snapshots taken when the line is computed: a locked ledger never changes with the
+    # registry (renamed villages, corrected ID numbers or accounts).
+    village_code = models.CharField(_("village code"), max_length=20, blank=True)
+    village_name = models.CharField(_("village name"), max_length=100, blank=True)
+    id_number_masked = models.CharField(_("ID number (masked)"), max_length=18, blank=True)
     account_name = models.CharField(_("account name"), max_length=50)
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
     bank_account = models.CharField(_("bank account"), max_length=40, blank=True)

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from cadres.choices import PostRole
 from cadres.models import PerformanceAppraisal, Person, Post
 from portal.dates import month_end
+from portal.masking import mask_id_number
 from portal.scope import scope_queryset
 
 from . import rules
@@ -87,13 +88,37 @@ class Payee:
     bank_name: str
     bank_account: str
     died_on: date | None
+    id_number_masked: str = ""
+    home_village: tuple[str, str] = ("", "")  # (code, name) of the village registered in
 
 
 def payees(person_ids) -> dict[int, Payee]:
     rows = Person.objects.filter(pk__in=person_ids).values_list(
-        "pk", "name", "bank_name", "bank_account", "died_on"
+        "pk",
+        "name",
+        "bank_name",
+        "bank_account",
+        "died_on",
+        "id_number",
+        "village__code",
+        "village__name",
     )
-    return {pk: Payee(name, bank, account, died) for pk, name, bank, account, died in rows}
+    return {
+        pk: Payee(name, bank, account, died, mask_id_number(id_number), (code, village))
+        for pk, name, bank, account, died, id_number, code, village in rows
+    }
+
+
+def village_labels(township_id: int) -> dict[int, tuple[str, str]]:
+    """(code, name) of each village of a township, for the lines' snapshots."""
+    from branches.models import Village
+
+    return {
+        pk: (code, name)
+        for pk, code, name in Village.objects.filter(township_id=township_id).values_list(
+            "pk", "code", "name"
+        )
+    }
 
 
 # --- Runs and lines -----------------------------------------------------------------------

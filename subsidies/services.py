@@ -205,6 +205,7 @@ def run_compute(
         from_status = run.status
         run.mark_computed()
         run.policy = result.policy
+        run.township_code, run.township_name = run.township.code, run.township.name
         run.line_count = len(result.rows)
         run.held_count = sum(1 for r in result.rows if r.held)
         run.total_amount = quantize_money(sum((r.amount for r in result.rows), Decimal(0)))

@@ -429,3 +429,23 @@ def test_bench_export_prints_its_figures_as_json():
     assert set(result) == {"lines", "lines_per_s", "copy_lines_per_s", "ratio", "peak_rss_mb"}
     assert result["lines"] == 301 and result["ratio"] > 0 and result["peak_rss_mb"] > 0
     assert not District.objects.filter(code="BENCH").exists()
+
+
+def test_a_locked_ledger_exports_the_same_bytes_after_the_registry_changes(world, payroll):
+    """Village and township names, ID numbers and accounts are snapshots on the lines and
+    the run: renaming a village or correcting an account after locking changes no byte."""
+    from subsidies.exports import ExportStream, run_ledger
+
+    from .ledgers import build
+
+    ledgers = build(world, payroll, lock_b=False)
+    before = b"".join(ExportStream(run_ledger(ledgers.run_a), "csv"))
+    world.village_a.name = "改名村"
+    world.village_a.save()
+    world.town_a.name = "改名镇"
+    world.town_a.save()
+    world.secretary_a.bank_account = "6222000011112222"
+    world.secretary_a.save()
+    after = b"".join(ExportStream(run_ledger(ledgers.run_a), "csv"))
+    assert after == before
+    assert "东村".encode() in before and "改名村".encode() not in after

@@ -75,9 +75,10 @@ TAMPERING = {
     "an inserted line": lambda run: sql(
         f"INSERT INTO {LINES} (run_id, person_id, village_id, component, kind, pays_for, "  # noqa: S608
         "amount, held, days, derivation, corrects_id, source, account_name, bank_name, "
-        "bank_account) SELECT run_id, person_id, village_id, 'allowance', 'adjustment', "
-        "pays_for, 500, false, days, derivation, NULL, '', account_name, bank_name, "
-        f"bank_account FROM {LINES} WHERE id = %s",
+        "bank_account, village_code, village_name, id_number_masked) SELECT run_id, "
+        "person_id, village_id, 'allowance', 'adjustment', pays_for, 500, false, days, "
+        "derivation, NULL, '', account_name, bank_name, bank_account, village_code, "
+        f"village_name, id_number_masked FROM {LINES} WHERE id = %s",
         [a_line(run).pk],
     ),
 }

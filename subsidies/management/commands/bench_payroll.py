@@ -76,6 +76,8 @@ class Command(BaseCommand):
         self._reset_runs(district, first)
 
         pool = self._start_workers(workers) if workers and self._broker() else []
+        if not pool:
+            app.conf.task_always_eager = True  # no workers of ours: run the tasks here
         try:
             started = time.perf_counter()
             result, runs = compute_district(district=district, month=first)
