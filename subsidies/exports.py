@@ -68,7 +68,7 @@ from branches.models import Township
 from portal.masking import mask_id_number
 from portal.scope import scope_queryset
 
-from . import rules
+from . import derivations
 from .choices import Component, ExportFormat, LineKind, RunStatus
 from .models import LedgerExport, PaymentLine, PayrollRun
 
@@ -136,7 +136,7 @@ def derivation_text(derivation: dict) -> str:
     """A line's derivation in words for the XLSX column: the one place that renders it. It
     runs under ``translation.override(FILE_LANGUAGE)``, so a renderer that translates gives
     the same bytes whoever downloads the file."""
-    return rules.describe(derivation)
+    return derivations.render(derivation)
 
 
 # --- Which runs a ledger holds ----------------------------------------------------------------

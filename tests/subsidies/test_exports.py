@@ -15,12 +15,13 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from branches.models import District
 from portal.masking import mask_id_number
 from subsidies import exports
+from subsidies.derivations import render
 from subsidies.models import LedgerExport, PaymentLine
-from subsidies.rules import describe
 from tests import factories as f
 from tests.markers import requires_postgres
 
@@ -167,7 +168,9 @@ def test_xlsx_totals_read_back_with_openpyxl(tmp_path, world, ledgers):
         run=ledgers.run_a, person=world.secretary_a, component="basic"
     )
     texts = {r[-1].value for r in lines if r[2].value == world.secretary_a.name}
-    assert describe(secretary_basic.derivation) in texts
+    with translation.override("zh-hans"):
+        assert render(secretary_basic.derivation) in texts  # the Chinese renderer
+    assert "基本报酬 600.00 = 一肩挑标准 600.00 × 30/30天（政策 2020-01）" in texts
 
 
 def test_a_ledger_longer_than_a_sheet_goes_on_to_the_next(tmp_path, monkeypatch, world, ledgers):

@@ -282,9 +282,11 @@ class Command(BaseCommand):
                 """
                 INSERT INTO bench_payroll_scratch (run_id, person_id, village_id, component,
                     kind, pays_for, amount, held, days, derivation, corrects_id, source,
-                    account_name, bank_name, bank_account)
+                    account_name, bank_name, bank_account, village_code, village_name,
+                    id_number_masked)
                 SELECT %s, p.id, p.village_id, c.component, 'regular', %s, 500.00, false, 30,
-                       %s::jsonb, NULL, '', p.name, p.bank_name, p.bank_account
+                       %s::jsonb, NULL, '', p.name, p.bank_name, p.bank_account, v.code,
+                       v.name, left(p.id_number, 3) || '***********' || right(p.id_number, 4)
                 FROM cadres_person p
                 JOIN branches_village v ON v.id = p.village_id
                 JOIN branches_township t ON t.id = v.township_id
