@@ -43,6 +43,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--reset", action="store_true", help="delete the whole registry first")
         parser.add_argument(
+            "--payroll-months",
+            type=int,
+            default=None,
+            help="months of payroll runs before the anchor month, computed through the real "
+            "services (default 2; 0 for none; off by default above 2,000 villages)",
+        )
+        parser.add_argument(
+            "--no-training", action="store_true", help="no demo courses and training entries"
+        )
+        parser.add_argument(
             "--bulk-create",
             action="store_true",
             help="write with bulk_create even on PostgreSQL (default there: COPY, faster)",
@@ -108,4 +118,22 @@ class Command(BaseCommand):
             f"shared accounts {stats['case_shared_account']}, "
             f"deceased in post {stats['case_deceased_in_post']}"
         )
+        months = opts["payroll_months"]
+        if months is None:
+            months = 2 if options.villages <= 2000 else 0
+        if months > 0:
+            from subsidies.demo import load_payroll_demo
+
+            load_payroll_demo(
+                today=today,
+                seed=options.seed,
+                months=months,
+                log=lambda text: self.stdout.write(f"  {text}"),
+            )
+        if not opts["no_training"] and options.villages <= 2000:
+            from training.demo import load_training_demo
+
+            load_training_demo(
+                today=today, seed=options.seed, log=lambda text: self.stdout.write(f"  {text}")
+            )
         self.stdout.write(self.style.SUCCESS("Done. See docs/demo-data.md for what to look at."))
