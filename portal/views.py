@@ -19,6 +19,18 @@ from .scope import CHANGE, VIEW, may, scope_queryset
 PAGE_SIZES = (25, 50, 100, 200)
 
 
+def add_service_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError as form errors: on the field it names when the form has
+    it, otherwise on the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
 class ScopedQuerysetMixin(LoginRequiredMixin):
     """Starts every queryset from the one scoping function; out-of-scope ids give 404."""
 
@@ -100,13 +112,7 @@ class ServiceFormView(ScopedQuerysetMixin, FormView):
         try:
             self.result = type(self).service(user=self.request.user, **service_kwargs)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                for message in exc.messages:
-                    form.add_error(None, message)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return redirect(self.get_success_url())

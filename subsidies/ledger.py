@@ -11,6 +11,10 @@ from decimal import Decimal
 
 from .models import PaymentLine, PayrollRun
 
+# What a locked ledger's hash covers. Written out rather than derived from the model: a
+# column added to PaymentLine later must not change the digest of ledgers locked before it
+# (verify_ledgers would then report every old ledger as broken); extending it needs a
+# versioned digest.
 LINE_FIELDS = (
     "pk",
     "person_id",

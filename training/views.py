@@ -21,7 +21,13 @@ from django.views.generic import FormView, TemplateView
 from branches.models import Township, Village
 from portal.choices import Role
 from portal.scope import CHANGE, may, scope_queryset
-from portal.views import PAGE_SIZES, ScopedDetailView, ScopedListView, ServiceFormView
+from portal.views import (
+    PAGE_SIZES,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+    add_service_errors,
+)
 
 from . import attendance_import, exports, rules, selectors, services
 from .choices import EntryStatus, EvidenceType
@@ -101,7 +107,7 @@ class MyTrainingView(LoginRequiredMixin, FormView):
         try:
             services.self_logged_training_log(user=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Logged. Township staff will verify it."))
         return redirect("training:my-training")
@@ -132,16 +138,6 @@ class MyTrainingView(LoginRequiredMixin, FormView):
             statuses=EntryStatus,
         )
         return context
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -382,7 +378,7 @@ class PolicyView(RoleRequiredMixin, TemplateView):
             try:
                 services.training_policy_record(user=request.user, **data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Policy saved."))
                 return redirect("training:policy")

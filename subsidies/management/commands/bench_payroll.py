@@ -15,12 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
-import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -32,6 +27,7 @@ from branches.models import District, Township
 from cadres.validators import make_id_number
 from portal.celery import app
 from portal.dates import parse_month
+from portal.workers import WorkerProcess, private_queue, wait_until_ready
 from subsidies.models import PaymentLine, PayrollRun, PerformanceStandard, Policy
 from subsidies.tasks import compute_district
 
@@ -305,51 +301,17 @@ class Command(BaseCommand):
     def _broker(self) -> bool:
         return settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://"))
 
-    def _start_workers(self, count: int) -> list[subprocess.Popen]:
-        queue = f"bench-{uuid.uuid4().hex[:8]}"
+    def _start_workers(self, count: int) -> list[WorkerProcess]:
+        queue = private_queue("bench")
         app.conf.update(task_always_eager=False, task_default_queue=queue)
-        env = dict(os.environ, CELERY_TASK_DEFAULT_QUEUE=queue, CELERY_TASK_ALWAYS_EAGER="false")
-        pool = []
-        for n in range(count):
-            pool.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "portal",
-                        "worker",
-                        "-Q",
-                        queue,
-                        "-c",
-                        "1",
-                        "--without-heartbeat",
-                        "--without-mingle",
-                        "--without-gossip",
-                        "--loglevel=WARNING",
-                        "-n",
-                        f"{queue}-{n}@%h",
-                    ],
-                    cwd=settings.BASE_DIR,
-                    env=env,
-                    start_new_session=True,
-                )
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            replies = app.control.ping(timeout=0.5) or []
-            if sum(1 for reply in replies for name in reply if queue in name) >= count:
-                return pool
-        self._stop_workers(pool)
-        raise CommandError("the bench workers did not start")
+        pool = [WorkerProcess(queue, loglevel="WARNING").spawn() for _ in range(count)]
+        try:
+            wait_until_ready(pool)
+        except RuntimeError as exc:
+            self._stop_workers(pool)
+            raise CommandError(str(exc))
+        return pool
 
     def _stop_workers(self, pool):
-        for process in pool:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in pool:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        for worker in pool:
+            worker.stop()
