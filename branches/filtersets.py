@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from portal.filtersets import SearchFilterSet, scoped
+from portal.filtersets import CodeOrNameFilter, SearchFilterSet, scoped
 
 from .choices import BranchKind, MemberStage, Mobility
 from .models import Branch, PartyMember, Township, Village
@@ -29,8 +29,18 @@ class BranchFilterSet(SearchFilterSet):
 
 
 class PartyMemberFilterSet(SearchFilterSet):
-    search_fields = ("person__name__icontains", "person__id_number")
-    branch = django_filters.ModelChoiceFilter(label=_("branch"), queryset=scoped(Branch))
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Name (its first characters), ID number or phone"),
+    )
+
+    def search(self, queryset, name, value):
+        from cadres.selectors import person_search
+
+        return queryset.filter(person_search(value, "person__")) if value.strip() else queryset
+
+    branch = CodeOrNameFilter(label=_("branch"), field_name="branch")
     stage = django_filters.ChoiceFilter(label=_("stage"), choices=MemberStage.choices)
     mobility = django_filters.ChoiceFilter(label=_("mobility"), choices=Mobility.choices)
 

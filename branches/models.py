@@ -142,6 +142,8 @@ class PartyMember(models.Model):
         verbose_name = _("party member")
         verbose_name_plural = _("party members")
         ordering = ["branch", "person"]
+        # The member list pages in (branch, id) order.
+        indexes = [models.Index(fields=["branch", "id"], name="branches_member_branch_idx")]
         constraints = [
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_away_has_date",

@@ -1111,7 +1111,16 @@ def load_demo(
                 buffer = new_rows()
         writer.write(buffer, counts)
         _reset_sequences()
+    _analyze()
     return DemoSummary(counts, generator.stats, time.monotonic() - started)
+
+
+def _analyze() -> None:
+    """PostgreSQL: fresh planner statistics after a bulk load (before autovacuum gets to it,
+    a district's lists would be planned for empty tables and take seconds instead of ms)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _reset_sequences() -> None:

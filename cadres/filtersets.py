@@ -3,20 +3,24 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Township, Village
-from portal.filtersets import SearchFilterSet, scoped
+from branches.models import Township
+from portal.filtersets import CodeOrNameFilter, SearchFilterSet, scoped
 
 from .choices import PostRole
 from .models import Person, Post
-from .selectors import one_shoulder_person_ids, posts_on
+from .selectors import one_shoulder_person_ids, person_search, posts_on
 
 
 class PersonFilterSet(SearchFilterSet):
-    search_fields = ("name__icontains", "id_number", "phone")
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Name (its first characters), ID number or phone"),
+    )
     township = django_filters.ModelChoiceFilter(
         label=_("township"), field_name="village__township", queryset=scoped(Township)
     )
-    village = django_filters.ModelChoiceFilter(label=_("village"), queryset=scoped(Village))
+    village = CodeOrNameFilter(label=_("village"), field_name="village")
     role = django_filters.ChoiceFilter(
         label=_("current post"), choices=PostRole.choices, method="filter_role"
     )
@@ -27,7 +31,19 @@ class PersonFilterSet(SearchFilterSet):
 
     class Meta:
         model = Person
-        fields = ["q", "township", "village", "role", "one_shoulder", "alive"]
+        fields = [
+            "q",
+            "township",
+            "village",
+            "role",
+            "one_shoulder",
+            "alive",
+            "gender",
+            "education",
+        ]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(person_search(value)) if value.strip() else queryset
 
     def filter_role(self, queryset, name, value):
         today = timezone.localdate()

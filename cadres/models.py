@@ -41,7 +41,18 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["village", "name", "id"]
-        indexes = [models.Index(fields=["name"], name="cadres_person_name_idx")]
+        indexes = [
+            # The people list pages in (name, id) order.
+            models.Index(fields=["name", "id"], name="cadres_person_name_idx"),
+            # Searches by the first characters of a name or phone (LIKE 'x%' on PostgreSQL
+            # needs the pattern operator class whatever the collation; SQLite ignores it).
+            models.Index(
+                fields=["name"], name="cadres_person_name_like", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["phone"], name="cadres_person_phone_like", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_death_after_birth",

@@ -1,5 +1,6 @@
 """Reads of people and posts, and the registry flags R-REG-1 and R-REG-2 (SPEC §2)."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +21,24 @@ def posts_on(day: date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}start_date__lte": day}) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
     )
+
+
+ID_NUMBER = re.compile(r"\d{17}[\dX]")
+
+
+def person_search(value: str, prefix: str = "") -> Q:
+    """What a search box finds, by the shape of what was typed: a whole ID number; a phone
+    number by its first digits; otherwise a name by its first characters (surname, or the
+    full name). Each is an index range, so a district of half a million people answers at
+    once (a name 'containing' a character would scan them all)."""
+    value = value.strip()
+    if ID_NUMBER.fullmatch(value.upper()):
+        return Q(**{f"{prefix}id_number": value.upper()})
+    if value.isdigit():
+        return Q(**{f"{prefix}phone__startswith": value})
+    # name >= value holds for every name starting with it, and lets the (name, id) index
+    # start there when the list is ordered by name.
+    return Q(**{f"{prefix}name__startswith": value, f"{prefix}name__gte": value})
 
 
 def person_list(*, user, filters: dict | None = None) -> QuerySet:

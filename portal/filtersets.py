@@ -29,3 +29,23 @@ class SearchFilterSet(django_filters.FilterSet):
         for field in self.search_fields:
             condition |= Q(**{field: value})
         return queryset.filter(condition)
+
+
+class CodeOrNameFilter(django_filters.CharFilter):
+    """A village or branch typed by its code or part of its name: a select of every village
+    of a district (twenty thousand of them) would not fit a page, nor a phone."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", _("Code or part of the name"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        from django.db.models import Q
+
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(**{f"{self.field_name}__code__iexact": value})
+            | Q(**{f"{self.field_name}__name__icontains": value})
+        )

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
 from .choices import Role
+from .pagination import CappedPaginator
 from .scope import CHANGE, VIEW, may, scope_queryset
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -54,6 +55,7 @@ class ScopedListView(ScopedQuerysetMixin, FilterView):
     not depend on it (related rows come through ``select_related``)."""
 
     paginate_by = 25
+    paginator_class = CappedPaginator
     template_name_suffix = "_list"
 
     def get_paginate_by(self, queryset):

@@ -1,8 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Township, Village
-from portal.filtersets import SearchFilterSet, scoped
+from branches.models import Township
+from portal.filtersets import CodeOrNameFilter, SearchFilterSet, scoped
 
 from .choices import Component, LineKind, RunStatus
 from .models import PaymentLine, PayrollRun
@@ -25,7 +25,7 @@ class PayrollRunFilterSet(django_filters.FilterSet):
 
 class PaymentLineFilterSet(SearchFilterSet):
     search_fields = ("account_name__icontains", "person__id_number")
-    village = django_filters.ModelChoiceFilter(label=_("village"), queryset=scoped(Village))
+    village = CodeOrNameFilter(label=_("village"), field_name="village")
     component = django_filters.ChoiceFilter(label=_("component"), choices=Component.choices)
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=LineKind.choices)
     held = django_filters.BooleanFilter(label=_("held"))

@@ -1,8 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Township, Village
-from portal.filtersets import SearchFilterSet, scoped
+from branches.models import Township
+from portal.filtersets import CodeOrNameFilter, SearchFilterSet, scoped
 
 from .choices import CourseLevel, EntryStatus, TrainingKind
 from .models import Course, SelfLoggedTraining
@@ -11,9 +11,7 @@ from .models import Course, SelfLoggedTraining
 class SelfLoggedTrainingFilterSet(SearchFilterSet):
     search_fields = ("person__name__icontains", "provider__icontains")
     status = django_filters.ChoiceFilter(label=_("status"), choices=EntryStatus.choices)
-    village = django_filters.ModelChoiceFilter(
-        label=_("village"), field_name="person__village", queryset=scoped(Village)
-    )
+    village = CodeOrNameFilter(label=_("village"), field_name="person__village")
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=TrainingKind.choices)
     year = django_filters.NumberFilter(label=_("year"), field_name="date", lookup_expr="year")
 

@@ -274,7 +274,10 @@ class ComplianceView(RoleRequiredMixin, TemplateView):
             total=len(rows),
             compliant_count=sum(1 for r in rows if r.compliant),
             townships=townships if request.user.role != Role.TOWNSHIP_STAFF else None,
-            villages=villages,
+            # a district has thousands of villages: offer them once a township is chosen
+            villages=villages
+            if township is not None or request.user.role == Role.TOWNSHIP_STAFF
+            else None,
             township=township,
             village=village,
             compliant=request.GET.get("compliant", ""),

@@ -4,6 +4,7 @@ from portal.api.views import ScopedModelViewSet
 from portal.scope import scope_queryset
 
 from .. import services
+from ..filtersets import PartyMemberFilterSet
 from ..models import Branch, PartyMember, Township, Village
 from .serializers import (
     BranchSerializer,
@@ -42,9 +43,8 @@ class BranchViewSet(ScopedModelViewSet):
 
 
 class PartyMemberViewSet(ScopedModelViewSet):
-    queryset = PartyMember.objects.order_by("branch__code", "person_id")
+    queryset = PartyMember.objects.order_by("branch_id", "pk")
     serializer_class = PartyMemberSerializer
     service = services.member_record
     instance_kwarg = "member"
-    search_fields = ["person__name"]
-    filterset_fields = ["branch", "stage", "mobility"]
+    filterset_class = PartyMemberFilterSet  # the pages' filters: ?q=, branch, stage…

@@ -2,6 +2,7 @@ from portal.api.views import ScopedModelViewSet
 from portal.scope import CHANGE, scope_queryset
 
 from .. import services
+from ..filtersets import PersonFilterSet
 from ..models import AnnualAssessment, HealthCheck, PerformanceAppraisal, Person, Post
 from .serializers import (
     AnnualAssessmentSerializer,
@@ -17,8 +18,7 @@ class PersonViewSet(ScopedModelViewSet):
     serializer_class = PersonSerializer
     service = services.person_record
     instance_kwarg = "person"
-    search_fields = ["name", "=id_number"]
-    filterset_fields = ["village", "village__township", "gender", "education"]
+    filterset_class = PersonFilterSet  # the pages' filters: ?q=, township, village, role…
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
