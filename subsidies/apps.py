@@ -11,6 +11,7 @@ class SubsidiesConfig(AppConfig):
         from portal.scope import VIEW, may
 
         from . import scopes  # noqa: F401
+        from .allowance import scopes as allowance_scopes  # noqa: F401
         from .export_views import may_export
         from .models import PaymentLine, PayrollRun, Policy
 
