@@ -6,7 +6,8 @@ frozen ``AllowancePolicy``, months are ``date``\\ s on the first of the month.
 - :func:`service_months` (R-ALW-2): a month counts when the secretary post was held on any
   day of it; overlapping tenures count once.
 - :func:`eligibility` (R-ALW-1, R-ALW-2): eligible or the reason why not, the tier and the
-  monthly amount.
+  monthly amount. The tenures are the declared ones and the registry's secretary posts of the
+  person together: a month counts once, and the registry's open or later post refuses.
 - :func:`first_payable_month` (R-ALW-3): the later of the policy's "payable from" and the month
   the declaration was filed.
 - :func:`settle` (R-ALW-3): what a payroll run of a month owes on a grant, given the months
@@ -48,6 +49,7 @@ class Tenure:
     start: date
     end: date | None
     end_reason: str = ""
+    registry: bool = False  # a registry post (exact dates) rather than a declared tenure
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,9 @@ def eligibility(
     if any(t.end is None for t in tenures):
         return Eligibility(False, 0, refusal=STILL_SERVING)
     months = service_months(tenures)
-    last = max(tenures, key=lambda t: (t.end, t.start))
+    # The last tenure by the month it ended; in the same month a registry post outranks a
+    # declared tenure (the registry's end reason and date count).
+    last = max(tenures, key=lambda t: (month_index(t.end), t.registry, t.end, t.start))
     if last.end_reason not in NORMAL_END_REASONS:
         return Eligibility(
             False, months, refusal=END_REASON, detail={"end_reason": last.end_reason}

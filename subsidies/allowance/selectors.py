@@ -67,6 +67,16 @@ def declared_tenures(application: AllowanceApplication) -> list[rules.Tenure]:
     ]
 
 
+def registry_tenures(person_id: int) -> list[rules.Tenure]:
+    """The person's branch secretary posts in the registry, with their exact dates."""
+    return [
+        rules.Tenure(start, end, reason, registry=True)
+        for start, end, reason in Post.objects.filter(
+            person_id=person_id, role=PostRole.SECRETARY
+        ).values_list("start_date", "end_date", "end_reason")
+    ]
+
+
 @dataclass(frozen=True)
 class Assessment:
     """The rules applied to an application with the policy in force on ``on``."""
@@ -82,15 +92,16 @@ class Assessment:
 
 def assess(application: AllowanceApplication, on: date | None = None) -> Assessment:
     """R-ALW-1..3 for an application: eligible (or why not), tier, monthly amount and first
-    payable month, with the district's policy in force in the month of ``on`` (today)."""
+    payable month, with the district's policy in force in the month of ``on`` (today). The
+    tenures are the declared ones together with the registry's secretary posts: the registry
+    checks the declaration (an open or later post there refuses; months count once)."""
     on = on or timezone.localdate()
     policy = policy_for(application.village.township.district_id, month_start(on))
     if policy is None:
         return Assessment(None, None, None)
     values = allowance_policy(policy)
-    result = rules.eligibility(
-        declared_tenures(application), values, application.person.died_on, on
-    )
+    tenures = declared_tenures(application) + registry_tenures(application.person_id)
+    result = rules.eligibility(tenures, values, application.person.died_on, on)
     first = rules.first_payable_month(values, application.declared_on) if result.eligible else None
     return Assessment(policy, result, first)
 

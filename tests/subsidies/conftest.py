@@ -139,8 +139,13 @@ class Allowance:
         current = AllowanceApplication.objects.get(pk=application.pk).status
         while order.index(current) < order.index(to):
             if current == S.DECLARED:
+                reviewer = (
+                    self.world.secretary
+                    if application.village_id == self.world.village_a.pk
+                    else staff
+                )
                 services.application_village_review(
-                    user=self.world.secretary, application=application, comment="村两委研究同意"
+                    user=reviewer, application=application, comment="村两委研究同意"
                 )
             elif current == S.VILLAGE_REVIEWED:
                 services.application_start_review(

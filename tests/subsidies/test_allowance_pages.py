@@ -296,3 +296,18 @@ def test_ledger_xlsx_export(en, world, allowance):
     assert rows[-1][6] == 200  # the dead person's grant no longer pays
     assert {r[8] for r in rows[1:-1]} == {None, "2025-07"}
     assert all("*" in r[3] for r in rows[1:-1])  # ID numbers masked
+
+
+def test_application_list_and_queue_have_a_bounded_query_count(
+    en, world, allowance, django_assert_max_num_queries
+):
+    make_grants(world, 30)  # 30 applications (declared)
+    login(en, world.staff_a)
+    url = reverse("allowance:application-list")
+    with django_assert_max_num_queries(12):
+        small = en.get(url, {"per_page": 25})
+    with django_assert_max_num_queries(12):
+        large = en.get(url, {"per_page": 200})
+    assert len(small.context["object_list"]) == 25 and len(large.context["object_list"]) == 30
+    with django_assert_max_num_queries(16):
+        assert en.get(reverse("allowance:queue")).status_code == 200

@@ -146,6 +146,16 @@ CASES = [
         276,
         AFTER_CUTOFF,
     ),
+    Case(
+        "in the same month the registry's end reason counts",
+        [
+            Tenure(date(1990, 1, 1), date(2005, 6, 30), "retired"),
+            Tenure(date(1990, 1, 10), date(2005, 6, 15), "dismissed", registry=True),
+        ],
+        False,
+        186,
+        END_REASON,
+    ),
     Case("no tenure", [], False, 0, NO_TENURE),
     Case(
         "still serving",

@@ -334,6 +334,16 @@ def test_approval_refused_when_the_rules_say_not_eligible(
     assert not AllowanceGrant.objects.exists()
 
 
+def test_the_registry_checks_the_declaration(world, allowance):
+    village = f.VillageFactory(township=world.town_a)
+    person = f.PersonFactory(village=village, name="陈老")
+    f.PostFactory(person=person, village=village, start_date=date(2015, 1, 1))  # serving
+    application = allowance.declare(name="陈老", id_number=person.id_number, village=village)
+    application = allowance.advance(application, "opinions")
+    with pytest.raises(ValidationError, match="has not ended"):
+        services.application_approve(user=world.staff_a, application=application)
+
+
 def test_approval_refused_after_death(world, allowance):
     application = allowance.advance(allowance.declare(), "opinions")
     Person.objects.filter(pk=application.person_id).update(died_on=date(2025, 2, 3))
