@@ -164,6 +164,14 @@ def _user(user):
     return user if getattr(user, "pk", None) else None
 
 
+def _notify(users, text: str, application: AllowanceApplication) -> None:
+    """Tell the users who take the next step (the bell in the nav; the queue lists it too)."""
+    from portal.services import notification_send
+
+    for recipient in users:
+        notification_send(recipient=recipient, text=text, url=application.get_absolute_url())
+
+
 # --- Declaration ----------------------------------------------------------------------------
 
 
@@ -412,6 +420,14 @@ def application_start_review(
         comment
         or _("Investigator: %(name)s") % {"name": investigator.get_full_name() or investigator},
     )
+    reviewers = User.objects.filter(
+        role=Role.REVIEWER, township_id=application.village.township_id, is_active=True
+    )
+    _notify(
+        reviewers,
+        _("Living allowance: %(name)s awaits your opinion.") % {"name": application.person.name},
+        application,
+    )
     return application
 
 
@@ -493,6 +509,17 @@ def application_approve(
             policy_label=assessment.policy.label,
             created_by=_user(user),
         )
+    )
+    district = User.objects.filter(
+        role__in=[Role.DISTRICT_ADMIN, Role.FINANCE],
+        district_id=application.village.township.district_id,
+        is_active=True,
+    )
+    _notify(
+        district,
+        _("Living allowance of %(name)s approved: acknowledge the report.")
+        % {"name": application.person.name},
+        application,
     )
     log.info("allowance application %s approved: grant %s", application.pk, grant.pk)
     return grant

@@ -457,3 +457,16 @@ def test_who_sees_an_application(world, allowance, user_name, sees):
     application = allowance.declare()
     user = getattr(world, user_name)
     assert scope_queryset(user, AllowanceApplication).filter(pk=application.pk).exists() is sees
+
+
+def test_the_next_step_is_notified(world, allowance):
+    from portal.models import Notification
+
+    application = allowance.advance(allowance.declare(), S.TOWNSHIP_REVIEW)
+    assert Notification.objects.filter(recipient=allowance.discipline).count() == 1
+    assert Notification.objects.filter(recipient=allowance.comprehensive).count() == 1
+    assert not Notification.objects.filter(recipient=world.staff_b).exists()
+    allowance.advance(application, S.APPROVED)
+    for user in (world.admin, world.finance):
+        (notice,) = Notification.objects.filter(recipient=user)
+        assert notice.url == application.get_absolute_url()
