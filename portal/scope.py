@@ -6,7 +6,8 @@ nobody but superusers, so a new model is closed until it is given a rule here.
 
 - district admin and finance: everything in their district (finance read-only);
 - township staff: everything in their township;
-- reviewer: nothing of the registry (they see the applications sent to them);
+- reviewer: nothing of the registry (they see the applications sent to them: a model's
+  ``Scope.reviewer`` narrows their township's rows);
 - secretary: themself (their person, posts, appraisals, membership) and their village;
 - anonymous: nothing.
 """
@@ -39,6 +40,9 @@ class Scope:
     # Rows every viewer in the district sees (VIEW only), beside their own township's rows:
     # e.g. courses organised by the district itself (township is null).
     district_wide: Q | None = None
+    # Reviewers (a township role) see, of their township's rows, only those this condition
+    # admits (e.g. the allowance applications sent to them); None: all of them.
+    reviewer: Callable[[object], Q] | None = None
 
     @property
     def district_lookup(self) -> str:
@@ -159,6 +163,8 @@ def scope_queryset(user, queryset: QuerySet | type[Model], action: str = VIEW) -
 
             own_district = Township.objects.filter(pk=user.township_id).values("district_id")
             condition |= scope.district_wide & Q(**{f"{scope.district_lookup}__in": own_district})
+        if role == Role.REVIEWER and scope.reviewer is not None:
+            condition &= scope.reviewer(user)
         return queryset.filter(condition)
     if role == Role.SECRETARY and scope.secretary is not None and user.person_id:
         condition = scope.secretary(user, secretary_village_ids(user))

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("cadres.urls")),
     path("payroll/ledgers/", include("subsidies.export_urls")),
     path("payroll/", include("subsidies.urls")),
+    path("allowance/", include("subsidies.allowance.urls")),
+    path("awards/", include("subsidies.award.urls")),
     path("training/", include("training.urls")),
     path("registry/import/", include("cadres.importer.urls")),
     path("admin/", admin.site.urls),

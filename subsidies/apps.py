@@ -11,8 +11,9 @@ class SubsidiesConfig(AppConfig):
         from portal.scope import VIEW, may
 
         from . import scopes  # noqa: F401
+        from .allowance import scopes as allowance_scopes  # noqa: F401
         from .export_views import may_export
-        from .models import PaymentLine, PayrollRun, Policy
+        from .models import AllowanceApplication, AwardList, PaymentLine, PayrollRun, Policy
 
         add_navigation(_("Payroll"), "subsidies:run-list", lambda user: may(user, VIEW, PayrollRun))
         add_navigation(_("Policy"), "subsidies:policy-list", lambda user: may(user, VIEW, Policy))
@@ -22,3 +23,11 @@ class SubsidiesConfig(AppConfig):
             lambda user: bool(user.person_id) and may(user, VIEW, PaymentLine),
         )
         add_navigation(_("Ledgers"), "ledgers:index", may_export)
+        add_navigation(
+            _("Living allowance"),
+            "allowance:queue",
+            lambda user: may(user, VIEW, AllowanceApplication),
+        )
+        add_navigation(
+            _("Award lists"), "awards:award-list", lambda user: may(user, VIEW, AwardList)
+        )

@@ -9,6 +9,8 @@ Lines of a run for township T and month M:
   appraisal is now entered is paid as arrears; a corrected tenure, grade or date of death
   gives an adjustment line naming the line it corrects (SPEC §3);
 - award lines of approved award lists not yet paid in another run (R-PAY-4);
+- living allowance lines of the township's grants, with their arrears (R-ALW-3,
+  ``subsidies.allowance.payroll``);
 - floor top-ups in December when the policy switch is on (R-PAY-5).
 """
 
@@ -32,6 +34,7 @@ from cadres.models import PerformanceAppraisal, Person, Post
 from portal.dates import add_months, month_end
 
 from . import rules, selectors
+from .allowance.payroll import allowances as _allowances
 from .choices import AwardStatus, Component, LineKind, RunStatus
 from .models import AwardEntry, PaymentLine, PayrollRun, Policy, RuralIncome
 
@@ -132,6 +135,7 @@ def build(run: PayrollRun, progress: Callable[[int, int], None] | None = None) -
             progress(done, total)
     rows.extend(_corrections(run, policy))
     rows.extend(_awards(run))
+    rows.extend(_allowances(run))
     if month.month == 12 and policy.floor_topup_enabled:
         rows.extend(_floor_topups(run, policy, rows))
     places = selectors.village_labels(township.pk)

@@ -53,6 +53,10 @@ def render(derivation: dict | None) -> str:
     31/31天（政策 2024-01）"."""
     if not derivation:
         return ""
+    if derivation.get("component") == "allowance":
+        from .allowance.words import render as allowance_words
+
+        return allowance_words(derivation)
     kind = derivation.get("kind")
     if kind in (rules.ARREARS, rules.ADJUSTMENT):
         words = {"arrears": _("arrears"), "adjustment": _("adjustment")}[kind]
@@ -111,8 +115,6 @@ def render(derivation: dict | None) -> str:
             )
             % derivation
         )
-    if component == "allowance":
-        return derivation.get("text", "")
     return rules.describe(derivation)
 
 

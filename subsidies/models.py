@@ -505,9 +505,11 @@ class LedgerExport(models.Model):
         return f"{self.month:%Y-%m} {self.format} {self.sha256[:12]}"
 
 
-class AwardList(models.Model):
+class AwardList(ConcurrentTransitionMixin, models.Model):
     """A township's annual award list (R-PAY-4); its workflow: draft → submitted → approved
-    (or returned) → recorded by finance. Approved entries are paid once through payroll."""
+    (or returned, then submitted again) → recorded by finance. Approved entries are paid once
+    through payroll. The transitions are django-fsm methods; ``subsidies.award.services``
+    checks who takes them and records each in :class:`AwardEvent`."""
 
     township = models.ForeignKey(
         "branches.Township",
@@ -520,6 +522,12 @@ class AwardList(models.Model):
         _("status"), default=AwardStatus.DRAFT, choices=AwardStatus.choices, protected=True
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    candidates = models.PositiveIntegerField(_("candidates"), default=0)
+    quota = models.PositiveIntegerField(_("quota"), default=0)
+    ratio = models.DecimalField(
+        _("award quota"), max_digits=4, decimal_places=2, default=Decimal("0.15")
+    )
+    prepared_at = models.DateTimeField(_("prepared at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("award list")
@@ -536,6 +544,55 @@ class AwardList(models.Model):
     def __str__(self):
         return f"{self.township} {self.year}"
 
+    def get_absolute_url(self):
+        return reverse("awards:award-detail", kwargs={"pk": self.pk})
+
+    @transition(
+        field=status, source=[AwardStatus.DRAFT, AwardStatus.RETURNED], target=AwardStatus.SUBMITTED
+    )
+    def submit(self):
+        pass
+
+    @transition(field=status, source=AwardStatus.SUBMITTED, target=AwardStatus.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=status, source=AwardStatus.SUBMITTED, target=AwardStatus.RETURNED)
+    def send_back(self):
+        pass
+
+    @transition(field=status, source=AwardStatus.APPROVED, target=AwardStatus.RECORDED)
+    def record(self):
+        pass
+
+
+class AwardEvent(models.Model):
+    """Who took an award list from one status to another, when, and why."""
+
+    award_list = models.ForeignKey(
+        AwardList, verbose_name=_("award list"), on_delete=models.CASCADE, related_name="events"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=AwardStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=AwardStatus.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("award event")
+        verbose_name_plural = _("award events")
+        ordering = ["award_list", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.award_list} {self.from_status}→{self.to_status}"
+
 
 class AwardEntry(models.Model):
     award_list = models.ForeignKey(
@@ -547,6 +604,11 @@ class AwardEntry(models.Model):
     rank = models.PositiveIntegerField(_("rank"))
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     selected = models.BooleanField(_("awarded"), default=False)
+    tied = models.BooleanField(
+        _("tied at the cut"),
+        default=False,
+        help_text=_("Shares the score at the cut: township staff choose who is awarded."),
+    )
 
     class Meta:
         verbose_name = _("award entry")
@@ -562,3 +624,39 @@ class AwardEntry(models.Model):
 
     def __str__(self):
         return f"{self.award_list} #{self.rank} {self.person}"
+
+
+# The living allowance's models live in their own module (SPEC §4); imported here so that
+# Django finds them in this app.
+from .allowance.models import (  # noqa: E402
+    AllowanceApplication,
+    AllowanceGrant,
+    ApplicationEvent,
+    ApplicationScan,
+    DeclaredTenure,
+    Referee,
+    ReportAcknowledgement,
+    ReviewOpinion,
+)
+
+__all__ = [
+    "MONEY",
+    "AllowanceApplication",
+    "AllowanceGrant",
+    "ApplicationEvent",
+    "ApplicationScan",
+    "AwardEntry",
+    "AwardEvent",
+    "AwardList",
+    "DeclaredTenure",
+    "LedgerExport",
+    "PaymentLine",
+    "PayrollRun",
+    "PerformanceStandard",
+    "Policy",
+    "Referee",
+    "ReportAcknowledgement",
+    "ReviewOpinion",
+    "RuralIncome",
+    "money_field",
+]

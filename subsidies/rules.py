@@ -354,6 +354,10 @@ def describe(derivation: dict) -> str:
     """The derivation in (English) words, e.g. ``basic 600.00 = one-shoulder rate 600.00 ×
     31/31 days (policy 2024-01)``. Pages render it in the user's language from the same
     dict (``subsidies.derivations``)."""
+    if derivation.get("component") == "allowance":
+        from .allowance.rules import describe as describe_allowance
+
+        return describe_allowance(derivation)
     kind = derivation.get("kind")
     if kind in (ARREARS, ADJUSTMENT):
         text = (
@@ -386,6 +390,11 @@ def describe(derivation: dict) -> str:
         if derivation.get("died_on"):
             text += f"; not paid after death on {derivation['died_on']}"
         return text
+    if component == "award":
+        return (
+            f"annual award {derivation['year']}: {derivation['amount']} (rank "
+            f"{derivation['rank']}, score {derivation['score']}, policy {derivation['policy']})"
+        )
     if component == "floor_topup":
         return (
             f"floor top-up {derivation['amount']} = required {derivation['required']} "

@@ -84,3 +84,11 @@ register(
         writers=frozenset({ADMIN, STAFF}),
     ),
 )
+register(
+    "subsidies.awardevent",
+    Scope(
+        township="award_list__township",
+        viewers=frozenset({ADMIN, FINANCE, STAFF}),
+        writers=frozenset(),
+    ),
+)

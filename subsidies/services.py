@@ -334,6 +334,10 @@ def run_lock(*, user, run: PayrollRun, comment: str = "") -> PayrollRun:
     run.ledger_hash = ledger.ledger_digest(run, run.prev_hash)
     run.save()
     _event(run, from_status, user, comment)
+    # R-ALW-4 step 5: reported allowance applications paid by this ledger become "paid".
+    from .allowance.services import applications_mark_paid
+
+    applications_mark_paid(run=run, user=user)
     return run
 
 

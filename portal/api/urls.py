@@ -5,7 +5,9 @@ from rest_framework.routers import DefaultRouter
 from branches.api import views as branch_views
 from cadres.api import views as cadre_views
 from subsidies import export_api
+from subsidies.allowance import api as allowance_api
 from subsidies.api import views as subsidy_views
+from subsidies.award import api as award_api
 from training.api import views as training_views
 
 router = DefaultRouter()
@@ -26,6 +28,13 @@ router.register(
 )
 router.register("payroll-runs", subsidy_views.PayrollRunViewSet, basename="payroll-run")
 router.register("payment-lines", subsidy_views.PaymentLineViewSet, basename="payment-line")
+router.register(
+    "allowance-applications",
+    allowance_api.AllowanceApplicationViewSet,
+    basename="allowance-application",
+)
+router.register("allowance-grants", allowance_api.AllowanceGrantViewSet, basename="allowance-grant")
+router.register("award-lists", award_api.AwardListViewSet, basename="award-list")
 router.register("courses", training_views.CourseViewSet, basename="course")
 router.register("attendances", training_views.AttendanceViewSet, basename="attendance")
 router.register("training-logs", training_views.SelfLoggedTrainingViewSet, basename="training-log")

@@ -124,6 +124,8 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=2000)
 # Training evidence (PDF, JPEG, PNG) is stored under MEDIA_ROOT/evidence/ and served by a view.
 TRAINING_EVIDENCE_MAX_BYTES = env.int("TRAINING_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+# Allowance scans (PDF, JPEG, PNG) are stored under MEDIA_ROOT/allowance/, served by a view.
+ALLOWANCE_SCAN_MAX_BYTES = env.int("ALLOWANCE_SCAN_MAX_BYTES", default=5 * 1024 * 1024)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
@@ -202,6 +204,11 @@ SPECTACULAR_SETTINGS = {
         "AwardStatusEnum": "subsidies.choices.AwardStatus",
         "EntryStatusEnum": "training.choices.EntryStatus",
         "ImportStatusEnum": "portal.choices.ImportStatus",
+        "ApplicationStatusEnum": "subsidies.allowance.choices.ApplicationStatus",
+        "GrantStatusEnum": "subsidies.allowance.choices.GrantStatus",
+        "ReportBodyEnum": "subsidies.allowance.choices.ReportBody",
+        "ReviewerKindEnum": "portal.choices.ReviewerKind",
+        "EndReasonEnum": "cadres.choices.EndReason",
     },
 }
 

@@ -53,8 +53,8 @@ def test_chinese_by_default_and_english_on_request(client, world):
 
 def test_navigation_is_role_aware(client, world):
     client.force_login(world.reviewer_a)
-    nav = [label for label, _url in client.get(reverse("home")).context["nav_items"]]
-    assert len(nav) == 1  # the dashboard only
+    nav = [url for _label, url in client.get(reverse("home")).context["nav_items"]]
+    assert nav == [reverse("home"), reverse("allowance:queue")]  # the applications sent to them
     client.force_login(world.staff_a)
     assert len(client.get(reverse("home")).context["nav_items"]) >= 5
 
