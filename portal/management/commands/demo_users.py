@@ -31,6 +31,17 @@ class Command(BaseCommand):
             self.stdout.write(line.rstrip())
             if n == 0:
                 self.stdout.write("  ".join("-" * w for w in widths))
+        from django.utils import timezone
+
+        from portal.models import User
+        from subsidies.demo_workflows import load_workflow_demo
+
+        users = {
+            u.username: u for u in User.objects.filter(username__in=[x.username for x in logins])
+        }
+        load_workflow_demo(
+            users=users, today=timezone.localdate(), say=lambda text: self.stdout.write(text)
+        )
         port = os.environ.get("PORT", "8000")
         self.stdout.write(self.style.SUCCESS(f"Open http://127.0.0.1:{port}/ and log in."))
 
