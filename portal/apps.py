@@ -9,3 +9,6 @@ class PortalConfig(AppConfig):
     def ready(self):
         # Make the configured Celery app the current one before any task is sent.
         from . import celery  # noqa: F401
+        from .audit import register_all
+
+        register_all()
