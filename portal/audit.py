@@ -20,9 +20,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+from auditlog.models import AbstractLogEntry
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
+
+CREATE = AbstractLogEntry.Action.CREATE
+UPDATE = AbstractLogEntry.Action.UPDATE
+DELETE = AbstractLogEntry.Action.DELETE
+ACCESS = AbstractLogEntry.Action.ACCESS  # exports and downloads
 
 # label → options of ``auditlog.register`` (exclude_fields, mask_fields, m2m_fields).
 # Left out on purpose: PaymentLine (written by COPY; the run's compute is one summary entry),
@@ -59,6 +65,11 @@ AUDITED: dict[str, dict] = {
 }
 
 
+# Records that get only summary entries (of their bulk writes), searchable beside AUDITED.
+SUMMARY_ONLY = ["portal.importjob"]
+SEARCHABLE = [*AUDITED, *SUMMARY_ONLY]
+
+
 def register_all() -> None:
     """Called from ``PortalConfig.ready()``: connect auditlog to every model in AUDITED."""
     from auditlog.registry import auditlog
@@ -77,6 +88,8 @@ def mask_value(value: str) -> str:
     """AUDITLOG_MASK_CALLABLE: ``6222021234567890`` → ``************7890``."""
     from .masking import mask_bank_account
 
+    if value in (None, "None", ""):
+        return value
     return mask_bank_account(str(value))
 
 
@@ -145,14 +158,15 @@ def place_of(instance) -> tuple[int | None, int | None]:
 
 @contextlib.contextmanager
 def acting_as(user) -> Iterator[None]:
-    """Name ``user`` as the actor of the entries written inside (commands, Celery tasks).
-    Inside a request that already has an actor (an eager task), the request's stays."""
+    """Name ``user`` as the actor of the entries written inside (commands, Celery tasks,
+    a stream that ends after the request). Nested inside a request's context, the request's
+    context is restored afterwards (auditlog itself leaves the inner one in place)."""
     from auditlog.context import auditlog_value, set_actor
 
-    current = auditlog_value.get(None)
-    if not getattr(user, "pk", None) or (current and current.get("actor") is not None):
+    if not getattr(user, "pk", None):
         yield
         return
+    current = auditlog_value.get(None)
     try:
         with set_actor(user):
             yield
@@ -177,7 +191,7 @@ def record(
     from .models import AuditEntry
 
     kwargs = {
-        "action": AuditEntry.Action.UPDATE if action is None else action,
+        "action": UPDATE if action is None else action,
         "changes_text": summary,
         "changes": changes,
         "additional_data": data or None,

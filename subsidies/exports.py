@@ -65,6 +65,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from branches.models import Township
+from portal import audit
 from portal.masking import mask_id_number
 from portal.scope import scope_queryset
 
@@ -766,17 +767,20 @@ class ExportStream:
 def ledger_export_record(
     *, ledger: Ledger, fmt: str, user, sha256: str, lines: int, size: int
 ) -> LedgerExport:
-    """Record a finished export: who, when, which ledger and format, the file's SHA-256."""
-    return LedgerExport.objects.create(
-        run=ledger.run,
-        district_id=ledger.district_id,
-        month=ledger.month,
-        format=fmt,
-        user=user if getattr(user, "pk", None) else None,
-        sha256=sha256,
-        lines=lines,
-        size=size,
-    )
+    """Record a finished export: who, when, which ledger and format, the file's SHA-256.
+    The audit trail gets its entry from the record's creation; a streamed download ends
+    after the request's middleware, so the exporting user is named here."""
+    with audit.acting_as(user):
+        return LedgerExport.objects.create(
+            run=ledger.run,
+            district_id=ledger.district_id,
+            month=ledger.month,
+            format=fmt,
+            user=user if getattr(user, "pk", None) else None,
+            sha256=sha256,
+            lines=lines,
+            size=size,
+        )
 
 
 def export_to(stream: ExportStream, out) -> LedgerExport:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from branches.models import Township, Village
+from portal import audit
 from portal.choices import Role
 from portal.scope import CHANGE, may, scope_queryset
 from portal.views import PAGE_SIZES, ScopedDetailView, ScopedListView, ServiceFormView
@@ -255,6 +256,14 @@ class ComplianceView(RoleRequiredMixin, TemplateView):
             user=request.user, year=year, township=township, village=village, compliant=compliant
         )
         fmt = request.GET.get("format")
+        place = township or request.user.township or request.user.district
+        if fmt in ("xlsx", "csv") and place is not None:
+            audit.record(
+                place,
+                action=audit.ACCESS,
+                summary=f"training compliance {year} exported ({fmt}, {len(rows)} rows)",
+                data={"operation": "export", "format": fmt, "year": year, "rows": len(rows)},
+            )
         if fmt == "xlsx":
             return _download(
                 exports.xlsx_bytes(rows, year=year),
