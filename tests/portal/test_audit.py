@@ -90,7 +90,8 @@ def test_a_user_entry_never_holds_the_password(world):
         assert "another-secret" not in str(entry.changes)
 
 
-def test_payroll_compute_is_one_summary_entry_and_transitions_are_logged(world, payroll):
+@pytest.mark.usefixtures("payroll")
+def test_payroll_compute_is_one_summary_entry_and_transitions_are_logged(world):
     run = PayrollRun.objects.create(township=world.town_a, month=NOV)
     before = AuditEntry.objects.count()
     with audit.acting_as(world.staff_a):
@@ -118,7 +119,8 @@ def test_payroll_compute_is_one_summary_entry_and_transitions_are_logged(world, 
     assert events.filter(actor=world.finance).count() == 1
 
 
-def test_a_ledger_download_is_logged_with_its_user(client, world, payroll):
+@pytest.mark.usefixtures("payroll")
+def test_a_ledger_download_is_logged_with_its_user(client, world):
     run = PayrollRun.objects.create(township=world.town_a, month=NOV)
     run = services.run_compute(run_id=run.pk, user=world.admin)
     run = services.run_approve(user=world.admin, run=run, acknowledge=True)
@@ -225,7 +227,7 @@ def test_search_page_query_count_does_not_grow(client, world, django_assert_max_
     with django_assert_max_num_queries(12) as few:
         client.get(SEARCH, {"per_page": 50})
     with audit.acting_as(world.admin):
-        for n in range(30):
+        for _ in range(30):
             f.PostFactory(person=f.PersonFactory(village=world.village_a), role="committee_member")
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(SEARCH, {"per_page": 50})
