@@ -19,6 +19,7 @@ urlpatterns = [
     path("payroll/", include("subsidies.urls")),
     path("training/", include("training.urls")),
     path("registry/import/", include("cadres.importer.urls")),
+    path("public/", include("subsidies.disclosure.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
