@@ -1,8 +1,10 @@
 """The training API (SPEC §5, §6): courses, attendance, self-logged training with review
 actions, and compliance reads — scoped exactly like the pages."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -118,7 +120,14 @@ class SelfLoggedTrainingViewSet(ScopedModelViewSet):
     def perform_destroy(self, instance):
         services.self_logged_training_withdraw(user=self.request.user, entry=instance)
 
+    @staticmethod
+    def _ensure_reviewer(user) -> None:
+        """Only township staff review: others are refused before their payload is read."""
+        if not (user.is_superuser or user.role == Role.TOWNSHIP_STAFF):
+            raise PermissionDenied(_("Only township staff verify training."))
+
     def _review(self, request, approve, reason=""):
+        self._ensure_reviewer(request.user)
         entry = self.get_object()
         services.self_logged_training_review(
             user=request.user, entries=[entry.pk], approve=approve, reason=reason
@@ -134,6 +143,7 @@ class SelfLoggedTrainingViewSet(ScopedModelViewSet):
     @extend_schema(request=RejectSerializer, responses=SelfLoggedTrainingSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
+        self._ensure_reviewer(request.user)
         payload = RejectSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._review(request, approve=False, reason=payload.validated_data["reason"])
@@ -142,6 +152,7 @@ class SelfLoggedTrainingViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["post"])
     def review(self, request):
         """Verify or reject many entries at once, all or none."""
+        self._ensure_reviewer(request.user)
         payload = ReviewSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
