@@ -21,6 +21,7 @@ from django.views.generic import FormView, TemplateView
 from branches.models import Township, Village
 from portal import audit
 from portal.choices import Role
+from portal.forms import id_list
 from portal.scope import CHANGE, may, scope_queryset
 from portal.views import PAGE_SIZES, ScopedDetailView, ScopedListView, ServiceFormView
 
@@ -208,7 +209,7 @@ class VerificationQueueView(RoleRequiredMixin, ScopedListView):
         return context
 
     def post(self, request, *args, **kwargs):
-        ids = [value for value in request.POST.getlist("entry") if value.isdigit()]
+        ids = id_list(request.POST.getlist("entry"))
         approve = request.POST.get("decision") == "approve"
         try:
             count = services.self_logged_training_review(
