@@ -648,6 +648,14 @@ def _xlsx(ledger: Ledger, progress: Progress) -> Iterator[bytes]:
     workbook.properties.creator = workbook.properties.lastModifiedBy = "portal"
     bold = Font(bold=True)
 
+    def as_text(value):
+        """Text that looks like a formula stays text (older registry rows may hold one)."""
+        if isinstance(value, str) and value.startswith("="):
+            c = WriteOnlyCell(sheet, value=value)
+            c.data_type = "s"
+            return c
+        return value
+
     def cell(value, *, strong=False, amount=False):
         c = WriteOnlyCell(sheet, value=value)
         if strong:
@@ -679,7 +687,7 @@ def _xlsx(ledger: Ledger, progress: Progress) -> Iterator[bytes]:
             if strong:
                 row = [None if value == "" else cell(value, strong=True) for value in row]
             else:
-                row = [None if value == "" else value for value in row]
+                row = [None if value == "" else as_text(value) for value in row]
             row[AMOUNT_COLUMN] = amount
             sheet.append(row)
             written += 1

@@ -126,6 +126,10 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Audit trail (django-auditlog; the audited models are listed in portal/audit.py) ------------
 AUDITLOG_LOGENTRY_MODEL = "portal.AuditEntry"
+# auditlog's own migrations create its (here unused) log table with a foreign key to users,
+# which PostgreSQL's TRUNCATE of the users (flush, transactional tests) then refuses: the
+# swapped-in portal.AuditEntry is created by the portal's migrations instead.
+MIGRATION_MODULES = {"auditlog": None}
 AUDITLOG_MASK_CALLABLE = "portal.audit.mask_value"
 
 LANGUAGE_CODE = "zh-hans"
