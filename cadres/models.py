@@ -5,10 +5,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Education, EndReason, Gender, Grade, PostRole
-from .constraints import OneHolderPerDayConstraint
 from portal.validators import no_formula
 
+from .choices import Education, EndReason, Gender, Grade, PostRole
+from .constraints import OneHolderPerDayConstraint
 from .validators import birth_date_from_id, validate_id_number
 
 
