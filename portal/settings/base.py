@@ -124,6 +124,9 @@ AXES_VERBOSE = False
 # address is REMOTE_ADDR). Never trust the header without a proxy that sets it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
+# Public disclosure pages: how long browsers and proxies may keep one (seconds).
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=600)
+
 # --- Audit trail (django-auditlog; the audited models are listed in portal/audit.py) ------------
 AUDITLOG_LOGENTRY_MODEL = "portal.AuditEntry"
 # auditlog's own migrations create its (here unused) log table with a foreign key to users,

@@ -29,7 +29,7 @@ CACHE_SECONDS = 60 * 60 * 24  # the key changes with every lock; this only bound
 
 
 def _max_age() -> int:
-    return getattr(settings, "PUBLIC_PAGE_MAX_AGE", 600)
+    return settings.PUBLIC_PAGE_MAX_AGE
 
 
 def _page(key_parts: tuple, stamp: str, build) -> HttpResponse:

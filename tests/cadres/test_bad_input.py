@@ -17,6 +17,7 @@ from portal.choices import ImportStatus
 from portal.models import AuditEntry, ImportJob
 from tests import factories as f
 from tests.cadres.importfiles import ID_WANG, ID_ZHAO, PEOPLE_HEADERS, csv_bytes
+from tests.markers import requires_postgres
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -139,6 +140,7 @@ def test_a_gbk_csv_through_the_page_is_refused_clearly(client, world):
     assert not Person.objects.filter(id_number=ID_WANG).exists()
 
 
+@requires_postgres  # the production database; ~50 s, so once per CI run, not twice
 def test_a_100000_row_file_imports_through_the_task_in_one_piece(
     client, world, settings, django_capture_on_commit_callbacks
 ):
