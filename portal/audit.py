@@ -76,8 +76,16 @@ def register_all() -> None:
 
     for label, options in AUDITED.items():
         model = apps.get_model(label)
-        if not auditlog.contains(model):
-            auditlog.register(model, **options)
+        if auditlog.contains(model):
+            continue
+        options = dict(options)
+        # Only the record's own columns: no reverse relations, not the id (the entry names
+        # the record), not the timestamp every save moves.
+        left_out = {model._meta.pk.name, "updated_at", *options.pop("exclude_fields", ())}
+        options["include_fields"] = [
+            f.name for f in model._meta.concrete_fields if f.name not in left_out
+        ]
+        auditlog.register(model, **options)
 
 
 def audited_models() -> list[type[Model]]:

@@ -134,6 +134,8 @@ AUDITLOG_LOGENTRY_MODEL = "portal.AuditEntry"
 # swapped-in portal.AuditEntry is created by the portal's migrations instead.
 MIGRATION_MODULES = {"auditlog": None}
 AUDITLOG_MASK_CALLABLE = "portal.audit.mask_value"
+# A foreign key is logged as the related record's text (东村), not its id.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
