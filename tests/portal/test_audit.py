@@ -232,3 +232,17 @@ def test_search_page_query_count_does_not_grow(client, world, django_assert_max_
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(SEARCH, {"per_page": 50})
     assert len(response.context["rows"]) == 50
+
+
+def test_superusers_list_the_entries_in_the_django_admin(client, world):
+    from portal.models import User
+
+    with audit.acting_as(world.staff_a):
+        f.PersonFactory(village=world.village_a, name="管理人")
+    root = User.objects.create_superuser("root", "root@example.org", "Root-pass-4567")
+    client.force_login(root)
+    response = client.get(reverse("admin:portal_auditentry_changelist"))
+    assert response.status_code == 200
+    assert "管理人" in response.content.decode()
+    client.force_login(world.admin)  # staff, but the audit trail is searched on its page
+    assert client.get(reverse("admin:portal_auditentry_changelist")).status_code == 403
