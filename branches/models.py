@@ -3,6 +3,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.validators import no_formula
+
 from .choices import AppraisalPeriod, BranchKind, MemberStage, Mobility, TownshipKind
 
 
@@ -26,7 +28,7 @@ class Township(models.Model):
         District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="townships"
     )
     code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[no_formula])
     kind = models.CharField(
         _("kind"), max_length=10, choices=TownshipKind.choices, default=TownshipKind.TOWN
     )
@@ -53,7 +55,7 @@ class Village(models.Model):
         Township, verbose_name=_("township"), on_delete=models.PROTECT, related_name="villages"
     )
     code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[no_formula])
 
     class Meta:
         verbose_name = _("village")

@@ -40,6 +40,7 @@ from faker import Faker
 
 from branches.choices import AppraisalPeriod, BranchKind, MemberStage, Mobility, TownshipKind
 from branches.models import Branch, District, PartyMember, Township, Village
+from portal import audit
 from portal.dates import add_months, add_years, month_end, month_start
 
 from .choices import Education, EndReason, Gender, Grade, PostRole
@@ -1179,6 +1180,7 @@ def reset_registry(*, log=None) -> Counter:
     deleted: Counter = Counter()
     user_model = get_user_model()
     placed = Q(district__isnull=False) | Q(township__isnull=False) | Q(person__isnull=False)
+    districts = list(District.objects.all())
     with transaction.atomic():
         with connection.cursor() as cursor:
             for model in registry_models():
@@ -1191,6 +1193,15 @@ def reset_registry(*, log=None) -> Counter:
             district=None, township=None, person=None
         )
         deleted["users"] = user_model.objects.filter(placed, is_superuser=False).delete()[0]
+        # raw DELETEs send no signals: one audit entry per district says what went
+        written = ", ".join(f"{label} {n}" for label, n in sorted(deleted.items()) if n)
+        for district in districts:
+            audit.record(
+                district,
+                action=audit.DELETE,
+                summary=f"registry reset: deleted {written}",
+                data={"operation": "reset_registry", **deleted},
+            )
     if log:
         log(", ".join(f"{label} {n:,}" for label, n in deleted.items() if n) or "nothing")
     return deleted

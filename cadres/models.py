@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.validators import no_formula
+
 from .choices import Education, EndReason, Gender, Grade, PostRole
 from .constraints import OneHolderPerDayConstraint
 from .validators import birth_date_from_id, validate_id_number
@@ -20,7 +22,7 @@ class Person(models.Model):
         related_name="people",
         help_text=_("The village the person is registered in."),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, validators=[no_formula])
     id_number = models.CharField(
         _("ID number"), max_length=18, unique=True, validators=[validate_id_number]
     )
@@ -31,7 +33,7 @@ class Person(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True, validators=[no_formula])
     bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
     died_on = models.DateField(_("date of death"), null=True, blank=True)
     # Payroll corrections look for rows changed after a ledger was locked (SPEC §3).

@@ -122,6 +122,9 @@ def demo_users_ensure(*, password: str = DEMO_PASSWORD, today: date | None = Non
         }
         for key, value in fields.items():
             setattr(user, key, value)
+        # Exempt from AUTH_PASSWORD_VALIDATORS on purpose: the demo logins share one known,
+        # printed password (demo12345) and exist only on demo machines. Every other way of
+        # setting a password (the admin's add and change forms, changepassword) validates.
         user.set_password(password)
         user.full_clean()
         user.save()

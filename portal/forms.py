@@ -15,6 +15,15 @@ class ScopedModelForm(forms.ModelForm):
                 field.queryset = scope_queryset(user, field.queryset)
 
 
+MAX_ID = 2**63 - 1  # a bigint primary key
+
+
+def id_list(values) -> list[int]:
+    """The ids among submitted values: digits only, and no larger than a primary key can be
+    (a longer number made SQLite overflow in an ``__in`` lookup: a 500)."""
+    return [int(v) for v in values if str(v).isdigit() and 0 < int(v) <= MAX_ID]
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -1,6 +1,7 @@
 from pathlib import PurePath
 from uuid import uuid4
 
+from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -192,3 +193,45 @@ class ImportJob(models.Model):
     def imported(self) -> bool:
         """Done, written (not a dry run) and without a bad row."""
         return self.status == ImportStatus.DONE and not self.error_count and not self.dry_run
+
+
+class AuditEntryManager(LogEntryManager):
+    """auditlog's manager; every entry also gets the district and township of its record."""
+
+    def log_create(self, instance, force_log: bool = False, **kwargs):
+        if kwargs.get("changes") is not None or force_log:
+            self._place(instance, kwargs)
+        return super().log_create(instance, force_log, **kwargs)
+
+    def log_m2m_changes(self, changed_queryset, instance, operation, field_name, **kwargs):
+        self._place(instance, kwargs)
+        return super().log_m2m_changes(changed_queryset, instance, operation, field_name, **kwargs)
+
+    @staticmethod
+    def _place(instance, kwargs) -> None:
+        from .audit import place_of
+
+        if "district_pk" not in kwargs:
+            kwargs["district_pk"], kwargs["township_pk"] = place_of(instance)
+
+
+class AuditEntry(AbstractLogEntry):
+    """One entry of the audit trail (django-auditlog's log entry, AUDITLOG_LOGENTRY_MODEL):
+    the record (content type, id, text), the action, the changes (field → [before, after]) or
+    a summary of a bulk write (``changes_text``), the actor, the time and the address.
+
+    ``district_pk`` and ``township_pk`` place the record for the search page's scope. They
+    are plain numbers, not foreign keys: an entry outlives the records it describes."""
+
+    district_pk = models.PositiveBigIntegerField(_("district"), null=True, blank=True)
+    township_pk = models.PositiveBigIntegerField(_("township"), null=True, blank=True)
+
+    objects = AuditEntryManager()
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [
+            models.Index(fields=["district_pk", "-timestamp"], name="portal_audit_district_idx"),
+            models.Index(fields=["content_type", "object_id"], name="portal_audit_object_idx"),
+        ]

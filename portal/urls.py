@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import audit_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("audit/", audit_views.AuditLogView.as_view(), name="audit-log"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("awards/", include("subsidies.award.urls")),
     path("training/", include("training.urls")),
     path("registry/import/", include("cadres.importer.urls")),
+    path("public/", include("subsidies.disclosure.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -191,8 +191,9 @@ class NotificationListView(LoginRequiredMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        from .forms import id_list
         from .services import notifications_mark_read
 
-        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+        ids = id_list(request.POST.getlist("id")) or None
         notifications_mark_read(user=request.user, ids=ids)
         return redirect("notifications")

@@ -65,6 +65,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from branches.models import Township
+from portal import audit
 from portal.masking import mask_id_number
 from portal.scope import scope_queryset
 
@@ -647,6 +648,14 @@ def _xlsx(ledger: Ledger, progress: Progress) -> Iterator[bytes]:
     workbook.properties.creator = workbook.properties.lastModifiedBy = "portal"
     bold = Font(bold=True)
 
+    def as_text(value):
+        """Text that looks like a formula stays text (older registry rows may hold one)."""
+        if isinstance(value, str) and value.startswith("="):
+            c = WriteOnlyCell(sheet, value=value)
+            c.data_type = "s"
+            return c
+        return value
+
     def cell(value, *, strong=False, amount=False):
         c = WriteOnlyCell(sheet, value=value)
         if strong:
@@ -678,7 +687,7 @@ def _xlsx(ledger: Ledger, progress: Progress) -> Iterator[bytes]:
             if strong:
                 row = [None if value == "" else cell(value, strong=True) for value in row]
             else:
-                row = [None if value == "" else value for value in row]
+                row = [None if value == "" else as_text(value) for value in row]
             row[AMOUNT_COLUMN] = amount
             sheet.append(row)
             written += 1
@@ -766,17 +775,20 @@ class ExportStream:
 def ledger_export_record(
     *, ledger: Ledger, fmt: str, user, sha256: str, lines: int, size: int
 ) -> LedgerExport:
-    """Record a finished export: who, when, which ledger and format, the file's SHA-256."""
-    return LedgerExport.objects.create(
-        run=ledger.run,
-        district_id=ledger.district_id,
-        month=ledger.month,
-        format=fmt,
-        user=user if getattr(user, "pk", None) else None,
-        sha256=sha256,
-        lines=lines,
-        size=size,
-    )
+    """Record a finished export: who, when, which ledger and format, the file's SHA-256.
+    The audit trail gets its entry from the record's creation; a streamed download ends
+    after the request's middleware, so the exporting user is named here."""
+    with audit.acting_as(user):
+        return LedgerExport.objects.create(
+            run=ledger.run,
+            district_id=ledger.district_id,
+            month=ledger.month,
+            format=fmt,
+            user=user if getattr(user, "pk", None) else None,
+            sha256=sha256,
+            lines=lines,
+            size=size,
+        )
 
 
 def export_to(stream: ExportStream, out) -> LedgerExport:

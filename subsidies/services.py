@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import TransitionNotAllowed
 
 from branches.models import District, Township
+from portal import audit
 from portal.choices import Role
 from portal.scope import CHANGE, VIEW, scope_queryset
 from portal.services import constraint_message, ensure_may_change, validated_save
@@ -216,6 +217,19 @@ def run_compute(
         run.integrity_warnings = 0  # counted when the run is looked at or approved
         run.save()
         _event(run, from_status, user)
+        audit.record(
+            run,
+            summary=f"computed: {run.line_count} payment lines ({run.held_count} held), "
+            f"total {run.total_amount}",
+            data={
+                "operation": "compute",
+                "lines": run.line_count,
+                "held": run.held_count,
+                "total": str(run.total_amount),
+                "people": result.people,
+            },
+            actor=user,
+        )
     log.info("computed run %s: %s lines, total %s", run.pk, run.line_count, run.total_amount)
     return run
 

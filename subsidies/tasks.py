@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from portal import audit
 from portal.models import User
 
 from . import services
@@ -42,7 +43,8 @@ def compute_run_task(self, run_id: int, user_id: int | None = None) -> dict:
         )
 
     try:
-        run = services.run_compute(run_id=run_id, user=user, progress=progress)
+        with audit.acting_as(user):
+            run = services.run_compute(run_id=run_id, user=user, progress=progress)
     except ValidationError as exc:
         message = "; ".join(exc.messages)
         PayrollRun.objects.filter(pk=run_id).update(error=message)

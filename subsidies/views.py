@@ -87,7 +87,16 @@ class RunListView(ScopedListView):
         return context
 
 
-class RunDetailView(LoginRequiredMixin, View):
+class RunViewerMixin(LoginRequiredMixin):
+    """Pages of runs: roles that may not see runs at all get 403 (not an empty page)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may(request.user, VIEW, PayrollRun):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RunDetailView(RunViewerMixin, View):
     template_name = "subsidies/run_detail.html"
 
     def get(self, request, pk):
@@ -129,7 +138,7 @@ class RunDetailView(LoginRequiredMixin, View):
         return render(request, self.template_name, context)
 
 
-class RunProgressView(LoginRequiredMixin, View):
+class RunProgressView(RunViewerMixin, View):
     """JSON polled by the run page's progress bar while the run computes."""
 
     def get(self, request, pk):
@@ -197,6 +206,8 @@ class ComputeMonthView(LoginRequiredMixin, View):
 
     def post(self, request):
         user = request.user
+        if not (user.is_superuser or user.role in (Role.DISTRICT_ADMIN, Role.TOWNSHIP_STAFF)):
+            raise PermissionDenied  # before the form: a refusal is a refusal, whatever was sent
         form = ComputeMonthForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose a month."))
@@ -222,7 +233,7 @@ class ComputeMonthView(LoginRequiredMixin, View):
         return redirect(reverse("subsidies:month", args=[f"{month:%Y-%m}"]))
 
 
-class MonthView(LoginRequiredMixin, TemplateView):
+class MonthView(RunViewerMixin, TemplateView):
     """A month across the user's townships: each run's status and a district progress bar."""
 
     template_name = "subsidies/month.html"
@@ -243,7 +254,7 @@ class MonthView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class MonthProgressView(LoginRequiredMixin, View):
+class MonthProgressView(RunViewerMixin, View):
     def get(self, request, month):
         try:
             first = date.fromisoformat(f"{month}-01")

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import District, Township
 from cadres.models import Person
+from portal import audit
 from portal.choices import Role
 from portal.scope import CHANGE, scope_queryset
 from portal.services import (
@@ -232,6 +233,7 @@ def self_logged_training_review(*, user, entries: Iterable, approve: bool, reaso
     for district_id, year in {(r.person.village.township.district_id, r.date.year) for r in rows}:
         ensure_year_open(district_id, year)
     now = timezone.now()
+    before = {row.pk: row.status for row in rows}
     for row in rows:
         row.status = EntryStatus.VERIFIED if approve else EntryStatus.REJECTED
         row.reject_reason = "" if approve else reason[:500]
@@ -246,6 +248,12 @@ def self_logged_training_review(*, user, entries: Iterable, approve: bool, reaso
         # Re-verifying a rejected entry that a duplicate replaced cannot happen (only pending
         # entries are reviewed); this guards the named constraints all the same.
         raise ValidationError(constraint_message(SelfLoggedTraining, exc))
+    # bulk_update sends no signals: one audit entry per reviewed entry (a page of them)
+    for row in rows:
+        changes = {"status": [before[row.pk], row.status]}
+        if row.reject_reason:
+            changes["reject_reason"] = ["", row.reject_reason]
+        audit.record(row, summary=f"reviewed: {row.status}", changes=changes, actor=user)
     if not approve:
         for row in rows:
             recipient = getattr(row.person, "user", None)
@@ -383,6 +391,12 @@ def attendance_record_bulk(
             )
     except IntegrityError as exc:
         raise ValidationError(constraint_message(Attendance, exc))
+    audit.record(
+        course,
+        summary=f"attendance recorded: {len(new)} added, {len(changed)} changed",
+        data={"operation": "attendance", "created": len(new), "updated": len(changed)},
+        actor=user,
+    )
     return len(new), len(changed)
 
 

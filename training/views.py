@@ -19,7 +19,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from branches.models import Township, Village
+from portal import audit
 from portal.choices import Role
+from portal.forms import id_list
 from portal.scope import CHANGE, may, scope_queryset
 from portal.views import (
     PAGE_SIZES,
@@ -203,7 +205,7 @@ class VerificationQueueView(RoleRequiredMixin, ScopedListView):
         return context
 
     def post(self, request, *args, **kwargs):
-        ids = [value for value in request.POST.getlist("entry") if value.isdigit()]
+        ids = id_list(request.POST.getlist("entry"))
         approve = request.POST.get("decision") == "approve"
         try:
             count = services.self_logged_training_review(
@@ -251,6 +253,14 @@ class ComplianceView(RoleRequiredMixin, TemplateView):
             user=request.user, year=year, township=township, village=village, compliant=compliant
         )
         fmt = request.GET.get("format")
+        place = township or request.user.township or request.user.district
+        if fmt in ("xlsx", "csv") and place is not None:
+            audit.record(
+                place,
+                action=audit.ACCESS,
+                summary=f"training compliance {year} exported ({fmt}, {len(rows)} rows)",
+                data={"operation": "export", "format": fmt, "year": year, "rows": len(rows)},
+            )
         if fmt == "xlsx":
             return _download(
                 exports.xlsx_bytes(rows, year=year),

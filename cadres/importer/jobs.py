@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cadres.models import Person
+from portal import audit
 from portal.choices import ImportStatus, Role
 from portal.models import ImportJob
 from portal.scope import CHANGE, may, scope_queryset
@@ -38,6 +39,7 @@ from .service import registry_import
 
 __all__ = [
     "MAX_STORED_ERRORS",
+    "audit_import",
     "JobProgress",
     "import_job_list",
     "import_job_progress",
@@ -261,4 +263,21 @@ def import_job_run(*, job_id: int) -> ImportJob:
         _finish(job, ImportStatus.FAILED, message=message)
     else:
         _finish(job, ImportStatus.DONE, result=result)
+        if job.imported:
+            audit_import(job, job.user, result, job.original_name)
     return job
+
+
+def audit_import(instance, user, result, name: str) -> None:
+    """The rows went in by bulk_create/bulk_update (no signals): one audit entry says what
+    the import wrote."""
+    counts = ", ".join(
+        f"{kind}: {c.get('created', 0)} created, {c.get('updated', 0)} updated"
+        for kind, c in sorted(result.counts.items())
+    )
+    audit.record(
+        instance,
+        summary=f"registry import of {name}: {result.rows} rows — {counts}",
+        data={"operation": "import", "rows": result.rows, "counts": result.counts},
+        actor=user,
+    )

@@ -12,13 +12,17 @@ class ScopedModelPermission(BasePermission):
         queryset = getattr(view, "queryset", None)
         if queryset is None and hasattr(view, "get_queryset"):
             queryset = view.get_queryset()
-        return queryset.model
+        return getattr(queryset, "model", None)
 
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False
+        model = self._model(view)
+        if model is None:
+            # A view without a model (the API root: a list of links) is read-only.
+            return request.method in SAFE_METHODS
         action = VIEW if request.method in SAFE_METHODS else CHANGE
-        return may(request.user, action, self._model(view))
+        return may(request.user, action, model)
 
     def has_object_permission(self, request, view, obj):
         if request.method in SAFE_METHODS:

@@ -5,6 +5,7 @@ in-process (eager), so a fresh machine needs no server. ``DATABASE_URL=postgres:
 ``CELERY_BROKER_URL=redis://…`` switch to PostgreSQL and a real broker with worker processes.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "auditlog",
+    "axes",
     "portal",
     "branches",
     "cadres",
@@ -50,8 +53,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.security.AuditActorMiddleware",  # names the request's user in audit entries
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -90,6 +95,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "portal.User"
+# django-axes first: it refuses a locked-out username+address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -99,6 +109,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Login throttling (django-axes) -------------------------------------------------------------
+# 5 failed logins of one username from one address lock that pair out for 30 minutes; a
+# success clears the count. The lock-out page is the login page with a message (HTTP 429).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_VERBOSE = False
+# How many reverse proxies in front of the portal append to X-Forwarded-For (0: none, the
+# address is REMOTE_ADDR). Never trust the header without a proxy that sets it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Public disclosure pages: how long browsers and proxies may keep one (seconds).
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=600)
+
+# --- Audit trail (django-auditlog; the audited models are listed in portal/audit.py) ------------
+AUDITLOG_LOGENTRY_MODEL = "portal.AuditEntry"
+# auditlog's own migrations create its (here unused) log table with a foreign key to users,
+# which PostgreSQL's TRUNCATE of the users (flush, transactional tests) then refuses: the
+# swapped-in portal.AuditEntry is created by the portal's migrations instead.
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_MASK_CALLABLE = "portal.audit.mask_value"
+# A foreign key is logged as the related record's text (东村), not its id.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

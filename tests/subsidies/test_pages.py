@@ -120,7 +120,7 @@ def test_secretary_sees_own_pay_slips_only(client, world, run):
     assert "1100.00" in page.content.decode()
     other = run.lines.exclude(person=world.secretary_a).first().person_id
     assert client.get(reverse("subsidies:pay-slips", args=[other])).status_code == 404
-    assert client.get(run.get_absolute_url()).status_code == 404
+    assert client.get(run.get_absolute_url()).status_code == 403  # runs are not for secretaries
     lines = client.get(reverse("payment-line-list")).json()["results"]
     assert {line["person"] for line in lines} == {world.secretary_a.pk}
 

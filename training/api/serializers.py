@@ -92,7 +92,11 @@ class SelfLoggedTrainingSerializer(ScopedModelSerializer):
 
 
 class ReviewSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    # bounded: a number beyond a primary key's range made SQLite overflow (a 500, found by
+    # the API fuzz test)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), allow_empty=False
+    )
     decision = serializers.ChoiceField(choices=["approve", "reject"])
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
 

@@ -1,9 +1,11 @@
 """The training API (SPEC §5, §6): courses, attendance, self-logged training with review
 actions, and compliance reads — scoped exactly like the pages."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -118,7 +120,14 @@ class SelfLoggedTrainingViewSet(ScopedModelViewSet):
     def perform_destroy(self, instance):
         services.self_logged_training_withdraw(user=self.request.user, entry=instance)
 
+    @staticmethod
+    def _ensure_reviewer(user) -> None:
+        """Only township staff review: others are refused before their payload is read."""
+        if not (user.is_superuser or user.role == Role.TOWNSHIP_STAFF):
+            raise PermissionDenied(_("Only township staff verify training."))
+
     def _review(self, request, approve, reason=""):
+        self._ensure_reviewer(request.user)
         entry = self.get_object()
         services.self_logged_training_review(
             user=request.user, entries=[entry.pk], approve=approve, reason=reason
@@ -134,6 +143,7 @@ class SelfLoggedTrainingViewSet(ScopedModelViewSet):
     @extend_schema(request=RejectSerializer, responses=SelfLoggedTrainingSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
+        self._ensure_reviewer(request.user)
         payload = RejectSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._review(request, approve=False, reason=payload.validated_data["reason"])
@@ -142,6 +152,7 @@ class SelfLoggedTrainingViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["post"])
     def review(self, request):
         """Verify or reject many entries at once, all or none."""
+        self._ensure_reviewer(request.user)
         payload = ReviewSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -172,6 +183,9 @@ class CompliancePermission(BasePermission):
         return user.is_superuser or user.role in self.ROLES.get(view.action, set())
 
 
+YEAR = OpenApiParameter("year", int, description="2000–2100; default: this year")
+
+
 class ComplianceViewSet(viewsets.GenericViewSet):
     """R-TRN-1 compliance (``?year=&township=&village=&compliant=``), summaries per township
     and the R-TRN-3 budget report; read-only and scoped."""
@@ -194,11 +208,21 @@ class ComplianceViewSet(viewsets.GenericViewSet):
         value = self.request.query_params.get(name)
         if not value:
             return None
+        if not value.isdigit():  # a forged "abc" was a 500 (ValueError from the ORM)
+            raise ValidationError({name: ["Not in your scope."]})
         place = scope_queryset(self.request.user, model).filter(pk=value).first()
         if place is None:
             raise ValidationError({name: ["Not in your scope."]})
         return place
 
+    @extend_schema(
+        parameters=[
+            YEAR,
+            OpenApiParameter("township", int, description="a township id in your scope"),
+            OpenApiParameter("village", int, description="a village id in your scope"),
+            OpenApiParameter("compliant", bool, description="only those (not) on track"),
+        ]
+    )
     def list(self, request):
         compliant = {"true": True, "false": False}.get(
             request.query_params.get("compliant", "").lower()
@@ -213,14 +237,15 @@ class ComplianceViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(ComplianceRowSerializer(page, many=True).data)
 
-    @extend_schema(responses=TownshipSummarySerializer(many=True))
-    @action(detail=False, methods=["get"])
+    # Not paginated: the schema must not promise a page (found by the API fuzz test).
+    @extend_schema(responses=TownshipSummarySerializer(many=True), parameters=[YEAR])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def townships(self, request):
         summaries = selectors.township_summaries(user=request.user, year=self._year())
         return Response(TownshipSummarySerializer(summaries, many=True).data)
 
-    @extend_schema(responses=BudgetSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @extend_schema(responses=BudgetSerializer(many=True), parameters=[YEAR])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def budget(self, request):
         reports = selectors.budget_reports(user=request.user, year=self._year())
         return Response(BudgetSerializer(reports, many=True).data)

@@ -5,6 +5,8 @@ Exit codes: 0 imported (or a clean dry run), 1 bad rows (nothing imported; one l
 cell or row on stderr), 2 an unreadable file or a bad argument.
 """
 
+import os
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -89,9 +91,24 @@ class Command(BaseCommand):
         if result.dry_run:
             self.stdout.write(_("Dry run: the file is clean; nothing was written."))
         else:
+            self._audit(user, path, result)
             self.stdout.write(
                 self.style.SUCCESS(_("Imported %(rows)s rows.") % {"rows": result.rows})
             )
+
+    @staticmethod
+    def _audit(user, path, result):
+        """One audit entry for the rows written in bulk: on the importing user's district
+        (the operator's import: the first district), as there is no upload job here."""
+        from branches.models import District
+        from cadres.importer.jobs import audit_import
+
+        district = None
+        if user is not None:
+            district = user.district or (user.township.district if user.township_id else None)
+        district = district or District.objects.order_by("pk").first()
+        if district is not None:
+            audit_import(district, user, result, os.path.basename(path))
 
     def _user(self, username):
         if not username:

@@ -15,6 +15,26 @@ def _day(value: str) -> date:
         raise CommandError(f"--today: {value!r} is not a date like 2026-03-15.")
 
 
+def _audit_entry(options, counts, reset: bool) -> None:
+    """The demo registry is written by COPY or bulk_create (no signals): one audit entry on
+    the demo district says what was loaded."""
+    from branches.models import District
+    from cadres.demo import DISTRICT_CODE
+    from portal import audit
+
+    district = District.objects.filter(code=DISTRICT_CODE).first()
+    if district is None:
+        return
+    written = ", ".join(f"{key} {n}" for key, n in sorted(counts.items()))
+    audit.record(
+        district,
+        action=audit.CREATE,
+        summary=f"demo registry loaded (seed {options.seed}{', after a reset' if reset else ''}): "
+        f"{written}",
+        data={"operation": "seed_demo", "seed": options.seed, "reset": reset, **counts},
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Load a deterministic demo registry in Chinese: townships, villages, branches, "
@@ -87,6 +107,7 @@ class Command(BaseCommand):
             log=lambda text: self.stdout.write(f"Deleted: {text}"),
         )
         counts, stats = summary.counts, summary.stats
+        _audit_entry(options, dict(counts), reset=opts["reset"])
         self.stdout.write(
             f"Demo registry (seed {options.seed}, anchor day {today:%Y-%m-%d}) "
             f"loaded in {summary.seconds:.1f} s:"

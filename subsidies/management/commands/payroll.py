@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from portal import audit
 from portal.dates import parse_month
 from portal.models import User
 from portal.scope import scope_queryset
@@ -43,7 +44,8 @@ class Command(BaseCommand):
         for run in runs:
             kwargs = {"acknowledge": acknowledge} if action == "approve" else {}
             try:
-                run = step(user=actor, run=run, **kwargs)
+                with audit.acting_as(actor):
+                    run = step(user=actor, run=run, **kwargs)
                 self.stdout.write(f"{run.township.code}\t{run.month:%Y-%m}\t{run.status}")
             except (ValidationError, PermissionDenied) as exc:
                 failures += 1
