@@ -12,7 +12,7 @@ Bulk writes do not send signals (payment lines by COPY, imports by ``bulk_create
 name their actor with :func:`acting_as`.
 
 THE REGISTRY: :data:`AUDITED` below is the one list of audited models. A new app adds its
-models here (the allowance models at merge: ``"subsidies.allowanceapplication"`` …).
+models here.
 """
 
 from __future__ import annotations
@@ -57,6 +57,16 @@ AUDITED: dict[str, dict] = {
     "subsidies.ledgerexport": {},  # each export: run or month, format, user, SHA-256
     "subsidies.awardlist": {},
     "subsidies.awardentry": {},
+    "subsidies.awardevent": {},  # each award-list transition
+    # the living allowance (R-ALW-1..4): applications and their steps, the grants
+    "subsidies.allowanceapplication": {},
+    "subsidies.declaredtenure": {},
+    "subsidies.referee": {},
+    "subsidies.applicationscan": {},
+    "subsidies.applicationevent": {},  # each workflow transition: who, when, comment
+    "subsidies.reviewopinion": {},
+    "subsidies.reportacknowledgement": {},
+    "subsidies.allowancegrant": {},
     "training.trainingpolicy": {},
     "training.trainingyear": {},
     "training.course": {},

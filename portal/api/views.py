@@ -41,3 +41,20 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
                 instance.delete()
         except ProtectedError:
             raise ValidationError({"non_field_errors": ["Other records still refer to this one."]})
+
+
+class StepRolesMixin:
+    """For viewsets whose actions are workflow steps: ``step_roles`` maps an action to the
+    roles that take it, and any other role is refused with 403 before its payload is read
+    (the services still decide, with the state and the scope)."""
+
+    step_roles: dict = {}
+
+    def initial(self, request, *args, **kwargs):
+        from django.utils.translation import gettext as _
+        from rest_framework.exceptions import PermissionDenied
+
+        super().initial(request, *args, **kwargs)
+        roles = self.step_roles.get(self.action)
+        if roles and not (request.user.is_superuser or request.user.role in roles):
+            raise PermissionDenied(_("Your role may not take this step."))

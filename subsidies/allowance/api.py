@@ -18,6 +18,8 @@ from rest_framework.response import Response
 from branches.models import Village
 from cadres.choices import EndReason
 from portal.api.serializers import ScopedModelSerializer
+from portal.api.views import StepRolesMixin
+from portal.choices import Role
 from portal.masking import mask_bank_account, mask_id_number
 from portal.models import User
 from portal.scope import scope_queryset
@@ -248,6 +250,7 @@ class AcknowledgeSerializer(CommentSerializer):
 
 
 class AllowanceApplicationViewSet(
+    StepRolesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -259,6 +262,18 @@ class AllowanceApplicationViewSet(
     queryset = AllowanceApplication.objects.order_by("-declared_on", "-pk")
     filterset_class = AllowanceApplicationFilterSet
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    step_roles = {
+        "create": {Role.TOWNSHIP_STAFF, Role.SECRETARY},
+        "village_review": {Role.TOWNSHIP_STAFF, Role.SECRETARY},
+        "start_review": {Role.TOWNSHIP_STAFF},
+        "opinion": {Role.REVIEWER},
+        "approve": {Role.TOWNSHIP_STAFF},
+        "suspend": {Role.TOWNSHIP_STAFF},
+        "resume": {Role.TOWNSHIP_STAFF},
+        "reject": {Role.TOWNSHIP_STAFF},
+        "acknowledge": {Role.DISTRICT_ADMIN, Role.FINANCE},
+    }
 
     def get_queryset(self):
         return scope_queryset(self.request.user, self.queryset).select_related(

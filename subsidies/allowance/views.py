@@ -238,10 +238,10 @@ class ApplicationActionView(LoginRequiredMixin, View):
             else:
                 raise Http404
         except ValidationError as exc:
+            # a step this role takes but not now: its message on the application's page
             for message in exc.messages:
                 messages.error(request, message)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("Your role may not take this step."))
+        # PermissionDenied (a role that takes no such step) goes on: 403, nothing changed
         return redirect(application.get_absolute_url())
 
 
@@ -270,6 +270,8 @@ class OpinionView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         application = _application(request, pk)
+        if "opinion" not in selectors.actions_for(request.user, application):
+            raise PermissionDenied
         form = OpinionForm(request.POST)
         if form.is_valid():
             try:

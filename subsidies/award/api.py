@@ -10,6 +10,8 @@ from rest_framework.response import Response
 
 from branches.models import Township
 from portal.api.serializers import ScopedModelSerializer
+from portal.api.views import StepRolesMixin
+from portal.choices import Role
 from portal.scope import scope_queryset
 from subsidies.models import AwardEntry, AwardList
 
@@ -92,6 +94,7 @@ class AwardReasonSerializer(serializers.Serializer):
 
 
 class AwardListViewSet(
+    StepRolesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -102,6 +105,14 @@ class AwardListViewSet(
 
     queryset = AwardList.objects.order_by("-year", "township__code")
     filterset_fields = ["township", "year", "status"]
+    step_roles = {
+        "create": {Role.TOWNSHIP_STAFF},
+        "choose": {Role.TOWNSHIP_STAFF},
+        "submit": {Role.TOWNSHIP_STAFF},
+        "approve": {Role.DISTRICT_ADMIN},
+        "send_back": {Role.DISTRICT_ADMIN},
+        "record": {Role.FINANCE},
+    }
 
     def get_queryset(self):
         return scope_queryset(self.request.user, self.queryset).select_related("township")

@@ -99,6 +99,14 @@ def year(o, side):
     return {"year": 2026}
 
 
+def app_action(o, side):
+    return {"pk": o["application"][side].pk, "action": "approve"}
+
+
+def award_action(o, side):
+    return {"pk": o["award"][side].pk, "action": "submit"}
+
+
 #            anon admin staff reviewer secretary finance
 MATRIX: dict[str, Row] = {
     "home": Row("L O O O O O"),
@@ -258,6 +266,61 @@ MATRIX: dict[str, Row] = {
     "ledger-download": Row("F O F F F O", args=api_download),
     "ledger-export-list": Row("F O F F F O"),
     "ledger-export-detail": Row("F O F F F O", args=pk("export")),
+    # living allowance (R-ALW-4) and annual award lists (R-PAY-4)
+    "allowance:queue": Row("L O O O O O"),
+    "allowance:application-list": Row("L O O O O O"),
+    "allowance:declare": Row("L F O F O F", writes=True, writers="staff secretary"),
+    "allowance:application-detail": Row("L O O O O O", args=pk("application")),
+    "allowance:opinion": Row(
+        "L F F O F F", args=pk("application"), writes=True, writers="reviewer"
+    ),
+    "allowance:application-action": Row(
+        "L M M M M M", args=app_action, writes=True, writers="admin staff secretary finance"
+    ),
+    "allowance:scan": Row("L O O O O O", args=pk("scan")),
+    "allowance:grant-list": Row("L O O F O O"),
+    "allowance:grant-export": Row("L O O F O O"),
+    "awards:award-list": Row("L O O F F O"),
+    "awards:award-prepare": Row("L M M M M M", writes=True, writers="staff"),
+    "awards:award-detail": Row("L O O N N O", args=pk("award")),
+    "awards:award-action": Row(
+        "L M M M M M", args=award_action, writes=True, writers="admin staff finance"
+    ),
+    "allowance-application-list": Row("F O O O O O", writes=True, writers="staff secretary"),
+    "allowance-application-detail": Row("F O O O O O", args=pk("application")),
+    "allowance-application-village-review": Row(
+        "F M M M M M", args=pk("application"), writes=True, writers="staff secretary"
+    ),
+    "allowance-application-start-review": Row(
+        "F M M M M M", args=pk("application"), writes=True, writers="staff"
+    ),
+    "allowance-application-opinion": Row(
+        "F M M M M M", args=pk("application"), writes=True, writers="reviewer"
+    ),
+    "allowance-application-approve": Row(
+        "F M M M M M", args=pk("application"), writes=True, writers="staff"
+    ),
+    "allowance-application-suspend": Row(
+        "F M M M M M", args=pk("application"), writes=True, writers="staff"
+    ),
+    "allowance-application-resume": Row(
+        "F M M M M M", args=pk("application"), writes=True, writers="staff"
+    ),
+    "allowance-application-reject": Row(
+        "F M M M M M", args=pk("application"), writes=True, writers="staff"
+    ),
+    "allowance-application-acknowledge": Row(
+        "F M M M M M", args=pk("application"), writes=True, writers="admin finance"
+    ),
+    "allowance-grant-list": Row("F O O F O O"),
+    "allowance-grant-detail": Row("F O O F O O", args=pk("grant")),
+    "award-list-list": Row("F O O F F O", writes=True, writers="staff"),
+    "award-list-detail": Row("F O O F F O", args=pk("award")),
+    "award-list-choose": Row("F M M F F M", args=pk("award"), writes=True, writers="staff"),
+    "award-list-submit": Row("F M M F F M", args=pk("award"), writes=True, writers="staff"),
+    "award-list-approve": Row("F M M F F M", args=pk("award"), writes=True, writers="admin"),
+    "award-list-send-back": Row("F M M F F M", args=pk("award"), writes=True, writers="admin"),
+    "award-list-record": Row("F M M F F M", args=pk("award"), writes=True, writers="finance"),
 }
 
 
@@ -306,7 +369,21 @@ def objects(world, payroll):  # noqa: F811
         )
         for side in "ab"
     }
-    from subsidies.models import PerformanceStandard, Policy
+    from subsidies.allowance.choices import ApplicationStatus
+    from subsidies.models import AwardList, PerformanceStandard, Policy
+    from tests.subsidies.conftest import Allowance
+
+    helper = Allowance(world)
+    application = {
+        "a": helper.advance(helper.declare(), ApplicationStatus.TOWNSHIP_REVIEW),
+        "b": helper.declare(user=world.staff_b, village=world.village_b),
+    }
+    approved = helper.advance(helper.declare(), ApplicationStatus.APPROVED)
+    grant = {"a": approved.grant, "b": None}
+    award_list = {
+        side: AwardList.objects.create(township=t, year=2025)
+        for side, t in (("a", world.town_a), ("b", world.town_b))
+    }
 
     return {
         "township": {"a": world.town_a, "b": world.town_b},
@@ -339,6 +416,10 @@ def objects(world, payroll):  # noqa: F811
         "entry": {side: f.SelfLoggedTrainingFactory(person=person[side]) for side in "ab"},
         "job": jobs,
         "export": exports,
+        "application": application,
+        "grant": grant,
+        "scan": {side: application[side].scans.first() for side in "ab"},
+        "award": award_list,
     }
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('branches', '0002_initial'),
+        ('branches', '0003_partymember_branches_member_branch_idx'),
     ]
 
     operations = [

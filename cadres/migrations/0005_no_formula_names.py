@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cadres', '0002_performanceappraisal_updated_at_person_updated_at_and_more'),
+        ('cadres', '0004_search_indexes'),
     ]
 
     operations = [
