@@ -11,6 +11,26 @@ from django.utils.translation import gettext_lazy as _
 from .choices import ImportStatus, ReviewerKind, Role
 
 
+class TransitionEvent(models.Model):
+    """Who took a workflow record from one status to another, when, and why: the base of the
+    payroll run, award list and allowance application events (each adds its record and its
+    status fields)."""
+
+    user = models.ForeignKey(
+        "portal.User",
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class User(AbstractUser):
     """A portal user with one role and the place that bounds their scope (SPEC §1).
 

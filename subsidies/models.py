@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from portal.models import TransitionEvent
+
 from .choices import AwardStatus, Component, ExportFormat, LineKind, RunStatus
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -347,7 +349,7 @@ class PayrollRun(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class RunEvent(models.Model):
+class RunEvent(TransitionEvent):
     """Who took a run from one status to another, when, and why."""
 
     run = models.ForeignKey(
@@ -355,16 +357,6 @@ class RunEvent(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=20, choices=RunStatus.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=RunStatus.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         verbose_name = _("run event")
@@ -566,7 +558,7 @@ class AwardList(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class AwardEvent(models.Model):
+class AwardEvent(TransitionEvent):
     """Who took an award list from one status to another, when, and why."""
 
     award_list = models.ForeignKey(
@@ -574,16 +566,6 @@ class AwardEvent(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=20, choices=AwardStatus.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=AwardStatus.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         verbose_name = _("award event")

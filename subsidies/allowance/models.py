@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from cadres.choices import EndReason
 from portal.choices import ReviewerKind
+from portal.models import TransitionEvent
 
 from .choices import ApplicationStatus, GrantStatus, GrantTier, ReportBody
 
@@ -223,7 +224,7 @@ class ApplicationScan(models.Model):
         return reverse("allowance:scan", kwargs={"pk": self.pk})
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(TransitionEvent):
     """Who took an application from one step to another, when, and with what comment."""
 
     application = models.ForeignKey(
@@ -236,9 +237,6 @@ class ApplicationEvent(models.Model):
         _("from"), max_length=20, choices=ApplicationStatus.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=20, choices=ApplicationStatus.choices)
-    user = _user_fk(_("user"), null=True, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         verbose_name = _("application event")
