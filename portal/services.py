@@ -11,6 +11,15 @@ from django.db import IntegrityError, OperationalError, models, transaction
 from .scope import CHANGE, may, scope_queryset
 
 
+def ensure_role(user, roles, message: str) -> None:
+    """Refuse a step to a user whose role does not take it (``user`` None: an operator's
+    command; superusers take every step)."""
+    if user is None or user.is_superuser:
+        return
+    if user.role not in roles:
+        raise PermissionDenied(message)
+
+
 def ensure_may_change(user, instance: models.Model) -> None:
     """Refuse a write to a row that lies outside the user's scope (or to a new row whose
     place lies outside it, checked by the caller through the parent's scope)."""

@@ -21,7 +21,7 @@ from branches.models import District, Township
 from portal import audit
 from portal.choices import Role
 from portal.scope import CHANGE, VIEW, scope_queryset
-from portal.services import constraint_message, ensure_may_change, validated_save
+from portal.services import constraint_message, ensure_may_change, ensure_role, validated_save
 
 from . import compute, ledger, selectors
 from .choices import Component, LineKind, RunStatus
@@ -41,13 +41,6 @@ COMPUTE_ROLES = frozenset({Role.TOWNSHIP_STAFF, Role.DISTRICT_ADMIN})
 APPROVE_ROLES = frozenset({Role.TOWNSHIP_STAFF, Role.DISTRICT_ADMIN})
 LOCK_ROLES = frozenset({Role.FINANCE})
 DISBURSE_ROLES = frozenset({Role.FINANCE})
-
-
-def _check_role(user, roles, message: str) -> None:
-    if user is None or user.is_superuser:
-        return
-    if user.role not in roles:
-        raise PermissionDenied(message)
 
 
 def _first_of_month(value: date) -> date:
@@ -105,7 +98,7 @@ def standard_set(
     the policy in force (300 yuan by default)."""
     if user is not None and not scope_queryset(user, Township).filter(pk=township.pk).exists():
         raise PermissionDenied(_("This township is outside your scope."))
-    _check_role(user, COMPUTE_ROLES, _("Your role may not set performance standards."))
+    ensure_role(user, COMPUTE_ROLES, _("Your role may not set performance standards."))
     valid_from = _first_of_month(valid_from)
     policy = selectors.policy_for(township.district_id, valid_from)
     floor = policy.performance_floor if policy else Decimal("300.00")
@@ -129,7 +122,7 @@ def standard_set(
 
 @transaction.atomic
 def rural_income_set(*, user, district: District, year: int, amount: Decimal) -> RuralIncome:
-    _check_role(user, {Role.DISTRICT_ADMIN}, _("Only the district admin enters the income."))
+    ensure_role(user, {Role.DISTRICT_ADMIN}, _("Only the district admin enters the income."))
     income = RuralIncome.objects.filter(district=district, year=year).first()
     income = income or RuralIncome(district=district, year=year)
     income.amount = amount
@@ -184,7 +177,7 @@ def run_compute(
     with transaction.atomic():
         run = _locked_run(run_id)
         _in_scope(user, run, CHANGE)
-        _check_role(user, COMPUTE_ROLES, _("Your role may not compute payroll."))
+        ensure_role(user, COMPUTE_ROLES, _("Your role may not compute payroll."))
         Township.objects.select_for_update().filter(pk=run.township_id).first()
         if not run.is_open:
             raise ValidationError(
@@ -289,7 +282,7 @@ def run_approve(
     """Township approval of a computed run. Integrity warnings must be acknowledged."""
     run = _locked_run(run.pk)
     _in_scope(user, run, CHANGE)
-    _check_role(user, APPROVE_ROLES, _("Only township staff approve a payroll run."))
+    ensure_role(user, APPROVE_ROLES, _("Only township staff approve a payroll run."))
     issues = selectors.run_integrity(run) if run.status == RunStatus.COMPUTED else []
     if issues and not acknowledge:
         raise ValidationError(
@@ -311,7 +304,7 @@ def run_reopen(*, user, run: PayrollRun, comment: str) -> PayrollRun:
     """Send an approved run back for recomputation (before finance locks it)."""
     run = _locked_run(run.pk)
     _in_scope(user, run, CHANGE)
-    _check_role(user, APPROVE_ROLES, _("Only township staff reopen a payroll run."))
+    ensure_role(user, APPROVE_ROLES, _("Only township staff reopen a payroll run."))
     if not comment.strip():
         raise ValidationError({"comment": _("Say why the run is reopened.")})
     from_status = run.status
@@ -328,7 +321,7 @@ def run_lock(*, user, run: PayrollRun, comment: str = "") -> PayrollRun:
     """Finance locks an approved run: it joins its district's hash chain and never changes."""
     run = _locked_run(run.pk)
     _in_scope(user, run, CHANGE)
-    _check_role(user, LOCK_ROLES, _("Only finance locks a payroll run."))
+    ensure_role(user, LOCK_ROLES, _("Only finance locks a payroll run."))
     district_id = run.township.district_id
     District.objects.select_for_update().filter(pk=district_id).first()  # one chain at a time
     from_status = run.status
@@ -359,7 +352,7 @@ def run_lock(*, user, run: PayrollRun, comment: str = "") -> PayrollRun:
 def run_disburse(*, user, run: PayrollRun, comment: str = "") -> PayrollRun:
     run = _locked_run(run.pk)
     _in_scope(user, run, CHANGE)
-    _check_role(user, DISBURSE_ROLES, _("Only finance marks a payroll run disbursed."))
+    ensure_role(user, DISBURSE_ROLES, _("Only finance marks a payroll run disbursed."))
     from_status = run.status
     _transition(run, "disburse")
     run.disbursed_at = timezone.now()

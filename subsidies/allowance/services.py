@@ -49,7 +49,7 @@ from portal.choices import ReviewerKind, Role
 from portal.dates import month_start
 from portal.models import User
 from portal.scope import CHANGE, scope_queryset
-from portal.services import validated_save
+from portal.services import ensure_role, validated_save
 from subsidies.choices import Component
 from subsidies.models import PaymentLine, PayrollRun
 
@@ -105,14 +105,6 @@ def _role(user) -> str | None:
     if user is None:
         return None
     return "superuser" if user.is_superuser else user.role
-
-
-def _check_role(user, roles, message: str) -> None:
-    role = _role(user)
-    if role is None or role == "superuser":
-        return
-    if role not in roles:
-        raise PermissionDenied(message)
 
 
 def _locked(application: AllowanceApplication) -> AllowanceApplication:
@@ -284,7 +276,7 @@ def application_declare(
     """Step 1 of R-ALW-4: township staff or the village's secretary declare for a former
     secretary (who may not use computers): personal data, each tenure to the month, at least
     one referee and the scanned documents. The person is linked by ID number or registered."""
-    _check_role(
+    ensure_role(
         user,
         {STAFF, Role.SECRETARY},
         _("Only township staff or a village's secretary declare an allowance application."),
@@ -381,7 +373,7 @@ def application_village_review(
     recording the village's result."""
     application = _locked(application)
     _in_scope(user, application)
-    _check_role(
+    ensure_role(
         user,
         {STAFF, Role.SECRETARY},
         _("Only the village's secretary or township staff record the village review."),
@@ -400,7 +392,7 @@ def application_start_review(
     township); the application is then sent to the reviewers."""
     application = _locked(application)
     _in_scope(user, application)
-    _check_role(user, {STAFF}, _("Only township staff start the township review."))
+    ensure_role(user, {STAFF}, _("Only township staff start the township review."))
     if (
         investigator is None
         or not investigator.is_active
@@ -472,7 +464,7 @@ def application_approve(
     ledger with its monthly amount and first payable month (R-ALW-3)."""
     application = _locked(application)
     _in_scope(user, application)
-    _check_role(user, {STAFF}, _("Only township staff record the committee's decision."))
+    ensure_role(user, {STAFF}, _("Only township staff record the committee's decision."))
     if application.status == S.TOWNSHIP_REVIEW:
         missing = _missing_opinions(application)
         if missing:
@@ -536,7 +528,7 @@ def _reason(reason: str, field: str, message: str) -> str:
 def application_suspend(*, user, application: AllowanceApplication, reason: str):
     application = _locked(application)
     _in_scope(user, application)
-    _check_role(user, {STAFF}, _("Only township staff record the committee's decision."))
+    ensure_role(user, {STAFF}, _("Only township staff record the committee's decision."))
     reason = _reason(reason, "reason", _("Say why the application is suspended."))
     from_status = _transition(application, "suspend")
     application.suspension_reason = reason
@@ -550,7 +542,7 @@ def application_suspend(*, user, application: AllowanceApplication, reason: str)
 def application_resume(*, user, application: AllowanceApplication, comment: str = ""):
     application = _locked(application)
     _in_scope(user, application)
-    _check_role(user, {STAFF}, _("Only township staff resume a suspended application."))
+    ensure_role(user, {STAFF}, _("Only township staff resume a suspended application."))
     from_status = _transition(application, "resume")
     application.save()
     _event(application, from_status, user, comment)
@@ -561,7 +553,7 @@ def application_resume(*, user, application: AllowanceApplication, comment: str 
 def application_reject(*, user, application: AllowanceApplication, reason: str):
     application = _locked(application)
     _in_scope(user, application)
-    _check_role(user, {STAFF}, _("Only township staff record the committee's decision."))
+    ensure_role(user, {STAFF}, _("Only township staff record the committee's decision."))
     reason = _reason(reason, "reason", _("Say why the application is rejected."))
     from_status = _transition(application, "reject")
     application.rejection_reason = reason
@@ -584,7 +576,7 @@ def report_acknowledge(
     _in_scope(user, application)
     if body not in ReportBody.values:
         raise ValidationError({"body": _("Choose the body that acknowledges.")})
-    _check_role(
+    ensure_role(
         user,
         selectors.BODY_ROLES[ReportBody(body)],
         _("Your role may not record the acknowledgement of the %(body)s.")

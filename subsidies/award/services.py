@@ -21,6 +21,7 @@ from django_fsm import TransitionNotAllowed
 from branches.models import Township
 from portal.choices import Role
 from portal.scope import CHANGE, scope_queryset
+from portal.services import ensure_role
 from subsidies.choices import AwardStatus
 from subsidies.models import AwardEntry, AwardEvent, AwardList
 
@@ -37,13 +38,6 @@ ACTION_WORDS = {
     "send_back": gettext_lazy("returned"),
     "record": gettext_lazy("recorded"),
 }
-
-
-def _check_role(user, roles, message: str) -> None:
-    if user is None or user.is_superuser:
-        return
-    if user.role not in roles:
-        raise PermissionDenied(message)
 
 
 def _locked(award_list: AwardList) -> AwardList:
@@ -104,7 +98,7 @@ def award_list_prepare(*, user, township: Township, year: int) -> AwardList:
     """Rank the township's candidates of ``year`` (R-PAY-4) into a draft list (again, for a
     draft or returned list: earlier choices are dropped). Those above the cut are awarded;
     those tied at the cut wait for township staff's choice."""
-    _check_role(user, {STAFF}, _("Only township staff prepare the award list."))
+    ensure_role(user, {STAFF}, _("Only township staff prepare the award list."))
     if user is not None and not scope_queryset(user, Township).filter(pk=township.pk).exists():
         raise PermissionDenied(_("This township is outside your scope."))
     if date(year, 12, 31) >= timezone.localdate():
@@ -155,7 +149,7 @@ def award_list_choose(*, user, award_list: AwardList, person_ids) -> AwardList:
     as places are left, and only tied people."""
     award_list = _locked(award_list)
     _in_scope(user, award_list)
-    _check_role(user, {STAFF}, _("Only township staff choose among tied candidates."))
+    ensure_role(user, {STAFF}, _("Only township staff choose among tied candidates."))
     _ensure_editable(award_list)
     ranking = selectors.ranking(award_list)
     chosen = {int(p) for p in person_ids}
@@ -198,7 +192,7 @@ def award_list_submit(*, user, award_list: AwardList, comment: str = "") -> Awar
     list was prepared."""
     award_list = _locked(award_list)
     _in_scope(user, award_list)
-    _check_role(user, {STAFF}, _("Only township staff submit the award list."))
+    ensure_role(user, {STAFF}, _("Only township staff submit the award list."))
     if award_list.status in EDITABLE:
         found = selectors.candidates(award_list.township_id, award_list.year)
         if found.missing:
@@ -232,7 +226,7 @@ def award_list_approve(*, user, award_list: AwardList, comment: str = "") -> Awa
     computed after approval."""
     award_list = _locked(award_list)
     _in_scope(user, award_list)
-    _check_role(user, {ADMIN}, _("Only the district admin approves the award list."))
+    ensure_role(user, {ADMIN}, _("Only the district admin approves the award list."))
     from_status = _transition(award_list, "approve")
     award_list.approved_at = timezone.now()
     award_list.save()
@@ -245,7 +239,7 @@ def award_list_return(*, user, award_list: AwardList, reason: str) -> AwardList:
     """The district admin returns a submitted list to the township, with the reason."""
     award_list = _locked(award_list)
     _in_scope(user, award_list)
-    _check_role(user, {ADMIN}, _("Only the district admin returns the award list."))
+    ensure_role(user, {ADMIN}, _("Only the district admin returns the award list."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the list is returned.")})
@@ -260,7 +254,7 @@ def award_list_record(*, user, award_list: AwardList, comment: str = "") -> Awar
     """Finance records the approved list."""
     award_list = _locked(award_list)
     _in_scope(user, award_list)
-    _check_role(user, {FINANCE}, _("Only finance records the award list."))
+    ensure_role(user, {FINANCE}, _("Only finance records the award list."))
     from_status = _transition(award_list, "record")
     award_list.save()
     _event(award_list, from_status, user, comment)
