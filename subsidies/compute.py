@@ -342,7 +342,28 @@ def _floor_topups(run: PayrollRun, policy: Policy, rows: list[LineRow]) -> list[
 # --- Writing ----------------------------------------------------------------------------------
 
 ROW_FIELDS = tuple(f.name for f in fields(LineRow))  # the payment line columns but run_id
-COLUMNS = ("run_id", *ROW_FIELDS)
+# The columns _copy writes, in its order (tests/subsidies/test_compute.py checks that they are
+# ROW_FIELDS, so a field added to LineRow cannot be left out of the COPY).
+COPY_FIELDS = (
+    "person_id",
+    "village_id",
+    "component",
+    "kind",
+    "pays_for",
+    "amount",
+    "held",
+    "days",
+    "derivation",
+    "corrects_id",
+    "source",
+    "account_name",
+    "bank_name",
+    "bank_account",
+    "village_code",
+    "village_name",
+    "id_number_masked",
+)
+COLUMNS = ("run_id", *COPY_FIELDS)
 TEXT_COLUMNS = (
     "source",
     "account_name",
@@ -382,19 +403,34 @@ def _copy(run: PayrollRun, rows: list[LineRow]) -> None:
             encoded[key] = encode(derivation)
         return encoded[key]
 
-    def cell(name: str, value):
-        if value is None:
-            return ""  # NULL (the id columns); text columns are FORCE_NOT_NULL
-        if name == "derivation":
-            return dumps(value)
-        if name == "held":
-            return "t" if value else "f"
-        if name == "pays_for":
-            return value.isoformat()
-        return value
-
+    # One tuple a line, in the order of COPY_FIELDS (the hot loop: no per-field calls).
+    run_pk = run.pk
+    months: dict[date, str] = {}
+    writerow = writer.writerow
     for r in rows:
-        writer.writerow([run.pk, *(cell(name, getattr(r, name)) for name in ROW_FIELDS)])
+        pays_for = months.get(r.pays_for) or months.setdefault(r.pays_for, r.pays_for.isoformat())
+        writerow(
+            (
+                run_pk,
+                r.person_id,
+                "" if r.village_id is None else r.village_id,
+                r.component,
+                r.kind,
+                pays_for,
+                r.amount,
+                "t" if r.held else "f",
+                "" if r.days is None else r.days,
+                dumps(r.derivation),
+                "" if r.corrects_id is None else r.corrects_id,
+                r.source,
+                r.account_name,
+                r.bank_name,
+                r.bank_account,
+                r.village_code,
+                r.village_name,
+                r.id_number_masked,
+            )
+        )
     buffer.seek(0)
     table = PaymentLine._meta.db_table
     # Empty text columns are empty strings, not NULL; empty id columns are NULL.

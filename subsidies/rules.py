@@ -116,6 +116,12 @@ def segments(spans: tuple[Span, ...] | list[Span], month: date, died_on: date | 
     active = [s for s in spans if s.start <= last and (s.end is None or s.end >= first)]
     if not active:
         return []
+    if len(active) == 1:  # the common case: one post, covering [start, end] ∩ the month
+        only = active[0]
+        begin = max(only.start, first)
+        stop = last if only.end is None else min(only.end, last)
+        category, village = _best_category(active)
+        return [Segment(category, village, (stop - begin).days + 1)]
     cuts = {first, last + timedelta(days=1)}
     for s in active:
         if s.start > first:
