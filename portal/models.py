@@ -11,19 +11,25 @@ from django.utils.translation import gettext_lazy as _
 from .choices import ImportStatus, ReviewerKind, Role
 
 
+def user_fk(verbose_name, *, optional: bool = True):
+    """A reference to the user who took a step (computed, approved, reviewed…): kept when the
+    user is deactivated (PROTECT), with no reverse accessor on User."""
+    return models.ForeignKey(
+        "portal.User",
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=optional,
+        blank=optional,
+        related_name="+",
+    )
+
+
 class TransitionEvent(models.Model):
     """Who took a workflow record from one status to another, when, and why: the base of the
     payroll run, award list and allowance application events (each adds its record and its
     status fields)."""
 
-    user = models.ForeignKey(
-        "portal.User",
-        verbose_name=_("user"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    user = user_fk(_("user"))
     at = models.DateTimeField(_("at"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
 

@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from portal.models import TransitionEvent
+from portal.models import TransitionEvent, user_fk
 
 from .choices import AwardStatus, Component, ExportFormat, LineKind, RunStatus
 
@@ -91,14 +90,7 @@ class Policy(models.Model):
         _("months back that corrections reach"), default=12
     )
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_fk(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -263,41 +255,13 @@ class PayrollRun(ConcurrentTransitionMixin, models.Model):
     progress_total = models.PositiveIntegerField(_("to do"), default=0)
     integrity_warnings = models.PositiveIntegerField(_("integrity warnings"), default=0)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
-    computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("computed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    computed_by = user_fk(_("computed by"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    approved_by = user_fk(_("approved by"))
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
-    locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("locked by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    locked_by = user_fk(_("locked by"))
     disbursed_at = models.DateTimeField(_("disbursed at"), null=True, blank=True)
-    disbursed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("disbursed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    disbursed_by = user_fk(_("disbursed by"))
     chain_position = models.PositiveIntegerField(_("chain position"), null=True, blank=True)
     prev_hash = models.CharField(_("previous ledger hash"), max_length=64, blank=True)
     ledger_hash = models.CharField(_("ledger hash"), max_length=64, blank=True)
@@ -475,14 +439,7 @@ class LedgerExport(models.Model):
     )
     month = models.DateField(_("month"))
     format = models.CharField(_("format"), max_length=10, choices=ExportFormat.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    user = user_fk(_("user"))
     at = models.DateTimeField(_("at"), auto_now_add=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     lines = models.PositiveIntegerField(_("lines"))

@@ -8,13 +8,14 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from portal.models import user_fk
 
 from .choices import CourseLevel, EntryStatus, EvidenceType, TrainingKind
 from .rules import EXTENSIONS, MAX_HOURS_PER_DAY, Policy
@@ -127,14 +128,7 @@ class TrainingYear(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    closed_by = user_fk(_("closed by"))
 
     class Meta:
         verbose_name = _("training year")
@@ -302,14 +296,7 @@ class SelfLoggedTraining(models.Model):
     reject_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reviewed_by = user_fk(_("reviewed by"))
 
     class Meta:
         verbose_name = _("self-logged training")

@@ -7,7 +7,6 @@ Imported by ``subsidies.models`` so that Django (and migrations) see them in the
 
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -17,7 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from cadres.choices import EndReason
 from portal.choices import ReviewerKind
-from portal.models import TransitionEvent
+from portal.models import TransitionEvent, user_fk
 
 from .choices import ApplicationStatus, GrantStatus, GrantTier, ReportBody
 
@@ -30,16 +29,6 @@ def scan_path(instance, filename: str) -> str:
     uploaded name is kept in ``original_name`` only)."""
     extension = SCAN_EXTENSIONS.get(getattr(instance, "content_type", ""), "")
     return f"allowance/{uuid.uuid4().hex}{extension}"
-
-
-def _user_fk(verbose_name, **kwargs):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        on_delete=models.PROTECT,
-        related_name="+",
-        **kwargs,
-    )
 
 
 class AllowanceApplication(ConcurrentTransitionMixin, models.Model):
@@ -62,13 +51,13 @@ class AllowanceApplication(ConcurrentTransitionMixin, models.Model):
         help_text=_("The village that declares and reviews the application."),
     )
     declared_on = models.DateField(_("declared on"))
-    declared_by = _user_fk(_("declared by"), null=True, blank=True)
+    declared_by = user_fk(_("declared by"))
     address = models.CharField(_("address"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     status = FSMField(
         _("status"), default=S.DECLARED, choices=ApplicationStatus.choices, protected=True
     )
-    investigator = _user_fk(_("investigator"), null=True, blank=True)
+    investigator = user_fk(_("investigator"))
     suspension_reason = models.TextField(_("reason for suspension"), blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -209,7 +198,7 @@ class ApplicationScan(models.Model):
     content_type = models.CharField(_("content type"), max_length=30)
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     size = models.PositiveIntegerField(_("bytes"))
-    uploaded_by = _user_fk(_("uploaded by"), null=True, blank=True)
+    uploaded_by = user_fk(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -258,7 +247,7 @@ class ReviewOpinion(models.Model):
         related_name="opinions",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ReviewerKind.choices)
-    reviewer = _user_fk(_("reviewer"))
+    reviewer = user_fk(_("reviewer"), optional=False)
     text = models.TextField(_("opinion"))
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -288,7 +277,7 @@ class ReportAcknowledgement(models.Model):
         related_name="acknowledgements",
     )
     body = models.CharField(_("body"), max_length=20, choices=ReportBody.choices)
-    user = _user_fk(_("recorded by"))
+    user = user_fk(_("recorded by"), optional=False)
     at = models.DateTimeField(_("at"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
 
@@ -340,7 +329,7 @@ class AllowanceGrant(models.Model):
     stop_reason = models.TextField(_("reason for stopping"), blank=True)
     policy_label = models.CharField(_("policy"), max_length=7)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = _user_fk(_("created by"), null=True, blank=True)
+    created_by = user_fk(_("created by"))
 
     class Meta:
         verbose_name = _("allowance grant")
