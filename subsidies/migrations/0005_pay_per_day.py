@@ -70,6 +70,14 @@ def fill_covers(apps, schema_editor):
     PaymentLine.objects.bulk_update(changed, ["covers_from", "covers_to"], batch_size=2000)
 
 
+def fire_pending_checks(apps, schema_editor):
+    """PostgreSQL refuses to build the constraints' indexes on a table with pending (deferred)
+    foreign key checks from the updates above: run them now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -94,6 +102,7 @@ class Migration(migrations.Migration):
             field=models.DateField(blank=True, null=True, verbose_name='covers to'),
         ),
         migrations.RunPython(fill_covers, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(fire_pending_checks, migrations.RunPython.noop, elidable=True),
         migrations.AddConstraint(
             model_name='paymentline',
             constraint=models.UniqueConstraint(condition=models.Q(('kind', 'regular'), models.Q(('component__in', ('basic', 'performance')), _negated=True)), fields=('person', 'component', 'pays_for'), name='subsidies_paymentline_once_a_month', violation_error_message='This person is already paid this component for the month in another run.'),
