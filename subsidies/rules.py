@@ -157,6 +157,8 @@ def paid_days(
     last = month_end(month)
     if died_on is not None and died_on < last:
         last = died_on
+    if last < first:
+        return None
     begin = stop = None
     for s in spans:
         if s.start > last or (s.end is not None and s.end < first):

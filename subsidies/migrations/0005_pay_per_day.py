@@ -30,6 +30,8 @@ def _paid_days(spans, month, died_on):
     first, last = month, _month_end(month)
     if died_on is not None and died_on < last:
         last = died_on
+    if last < first:
+        return None
     begin = stop = None
     for start, end in spans:
         if start > last or (end is not None and end < first):
