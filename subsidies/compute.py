@@ -61,6 +61,8 @@ class LineRow:
     village_code: str = ""
     village_name: str = ""
     id_number_masked: str = ""
+    covers_from: date | None = None  # R-PAY-3: the days a regular basic/performance line pays
+    covers_to: date | None = None
 
 
 @dataclass
@@ -97,6 +99,8 @@ def _row(
         village_code=payee.home_village[0],
         village_name=payee.home_village[1],
         id_number_masked=payee.id_number_masked,
+        covers_from=line.covers[0] if line.covers else None,
+        covers_to=line.covers[1] if line.covers else None,
     )
 
 
@@ -148,7 +152,8 @@ def build(run: PayrollRun, progress: Callable[[int, int], None] | None = None) -
 
 
 def _corrections(run: PayrollRun, policy: Policy) -> list[LineRow]:
-    """Arrears and adjustments for the locked months of the correction window."""
+    """Arrears and adjustments for the locked months of the correction window, per township:
+    what this township owes now for its days (R-PAY-3) against what its runs paid."""
     since = add_months(run.month, -policy.correction_months)
     locked = list(
         PayrollRun.objects.filter(
@@ -196,25 +201,26 @@ def _corrections(run: PayrollRun, policy: Policy) -> list[LineRow]:
         posts = selectors.month_posts(run.township_id, month).filter(person_id__in=candidates)
         spans = selectors.spans_by_person(posts)
         grades = selectors.grades_for(list(candidates), month)
+        # R-PAY-3: each township pays its own days, so what is due for this township's days
+        # is set against what this township's runs paid (never another township's pay, nor
+        # this run's own lines, which a recompute replaces).
+        township_lines = PaymentLine.objects.filter(
+            run__township_id=run.township_id,
+            person_id__in=candidates,
+            pays_for=month,
+            component__in=[Component.BASIC, Component.PERFORMANCE],
+        ).exclude(run=run)
         paid = defaultdict(Decimal)
         for person_id, component, amount in (
-            PaymentLine.objects.filter(
-                person_id__in=candidates,
-                pays_for=month,
-                component__in=[Component.BASIC, Component.PERFORMANCE],
-            )
-            .exclude(run=run)
-            .values_list("person_id", "component")
+            township_lines.values_list("person_id", "component")
             .annotate(total=Sum("amount"))
+            .order_by()
         ):
             paid[(person_id, component)] = amount
         originals = {
             (person_id, component): (pk, held)
-            for pk, person_id, component, held in PaymentLine.objects.filter(
-                person_id__in=candidates,
-                pays_for=month,
-                kind=LineKind.REGULAR,
-                component__in=[Component.BASIC, Component.PERFORMANCE],
+            for pk, person_id, component, held in township_lines.filter(
+                kind=LineKind.REGULAR
             ).values_list("pk", "person_id", "component", "held")
         }
         for person_id in sorted(candidates):
@@ -297,7 +303,13 @@ def _awards(run: PayrollRun) -> list[LineRow]:
 
 
 def _floor_topups(run: PayrollRun, policy: Policy, rows: list[LineRow]) -> list[LineRow]:
-    """R-PAY-5 with the policy switch on: the December run pays each shortfall of the year."""
+    """R-PAY-5 with the policy switch on: the December run pays each shortfall of the year.
+
+    Settled once per person and year: by the December run of the township of the person's
+    last post of the year (``selectors.floor_report``), over all their days and earnings of the
+    year in every township; a top-up already in another run is not paid again. The earnings
+    are this run's new lines plus the lines of every *other* run, never the lines being
+    replaced, so a recompute gives the same top-up (issue 9, 10b)."""
     income = RuralIncome.objects.filter(
         district_id=run.township.district_id, year=run.month.year
     ).first()
@@ -313,11 +325,22 @@ def _floor_topups(run: PayrollRun, policy: Policy, rows: list[LineRow]) -> list[
         income=income.amount,
         other_ratio=policy.floor_other_ratio,
         extra_earned=this_run,
+        exclude_run_id=run.pk,
+    )
+    source = f"floor:{run.month.year}"
+    settled = set(
+        PaymentLine.objects.filter(
+            component=Component.FLOOR_TOPUP,
+            source=source,
+            person_id__in=[r.person_id for r in report if r.result.shortfall > 0],
+        )
+        .exclude(run=run)
+        .values_list("person_id", flat=True)
     )
     people = selectors.payees([r.person_id for r in report if r.result.shortfall > 0])
     out = []
     for item in report:
-        if item.result.shortfall <= 0:
+        if item.result.shortfall <= 0 or item.person_id in settled:
             continue
         line = rules.PayLine(
             Component.FLOOR_TOPUP.value,
@@ -327,15 +350,7 @@ def _floor_topups(run: PayrollRun, policy: Policy, rows: list[LineRow]) -> list[
             item.result.derivation,
             None,
         )
-        out.append(
-            _row(
-                line,
-                item.person_id,
-                people[item.person_id],
-                run.month,
-                source=f"floor:{run.month.year}",
-            )
-        )
+        out.append(_row(line, item.person_id, people[item.person_id], run.month, source=source))
     return out
 
 
@@ -362,6 +377,8 @@ COPY_FIELDS = (
     "village_code",
     "village_name",
     "id_number_masked",
+    "covers_from",
+    "covers_to",
 )
 COLUMNS = ("run_id", *COPY_FIELDS)
 TEXT_COLUMNS = (
@@ -429,6 +446,8 @@ def _copy(run: PayrollRun, rows: list[LineRow]) -> None:
                 r.village_code,
                 r.village_name,
                 r.id_number_masked,
+                "" if r.covers_from is None else r.covers_from,
+                "" if r.covers_to is None else r.covers_to,
             )
         )
     buffer.seek(0)

@@ -34,6 +34,9 @@ LINE_FIELDS = (
     "village_code",
     "village_name",
     "id_number_masked",
+    # R-PAY-3: the days a regular line pays decide what is paid (issue 9, 10a).
+    "covers_from",
+    "covers_to",
 )
 
 

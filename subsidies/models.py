@@ -1,9 +1,11 @@
 from decimal import Decimal
 
+from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -11,8 +13,11 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from portal.models import TransitionEvent, user_fk
 
 from .choices import AwardStatus, Component, ExportFormat, LineKind, RunStatus
+from .constraints import DateRange, PostgresExclusionConstraint
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+# R-PAY-3: the components paid by the day (one pay per person per day across runs).
+DAY_COMPONENTS = (Component.BASIC, Component.PERFORMANCE)
 
 
 def money_field(verbose_name, **kwargs):
@@ -392,6 +397,10 @@ class PaymentLine(models.Model):
     account_name = models.CharField(_("account name"), max_length=50)
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
     bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
+    # R-PAY-3: the first and last day of the month that a regular basic or performance line
+    # pays (the days of its township's posts); empty for corrections and one-off lines.
+    covers_from = models.DateField(_("covers from"), null=True, blank=True)
+    covers_to = models.DateField(_("covers to"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("payment line")
@@ -404,13 +413,50 @@ class PaymentLine(models.Model):
                 name="%(app_label)s_%(class)s_one_per_month",
                 violation_error_message=_("This person already has this line in the run."),
             ),
+            # One-off components (award, floor top-up, allowance): once a month across runs.
             models.UniqueConstraint(
                 fields=["person", "component", "pays_for"],
-                condition=Q(kind=LineKind.REGULAR),
-                name="%(app_label)s_%(class)s_regular_once",
+                condition=Q(kind=LineKind.REGULAR) & ~Q(component__in=DAY_COMPONENTS),
+                name="%(app_label)s_%(class)s_once_a_month",
                 violation_error_message=_(
                     "This person is already paid this component for the month in another run."
                 ),
+            ),
+            # R-PAY-3: basic and performance once a day across runs (each township pays its
+            # own days). PostgreSQL only; on SQLite the compute service checks it.
+            PostgresExclusionConstraint(
+                name="%(app_label)s_%(class)s_one_pay_a_day",
+                expressions=[
+                    (F("person"), RangeOperators.EQUAL),
+                    (F("component"), RangeOperators.EQUAL),
+                    (
+                        DateRange("covers_from", "covers_to", RangeBoundary(inclusive_upper=True)),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                condition=Q(kind=LineKind.REGULAR, component__in=DAY_COMPONENTS),
+                violation_error_message=_(
+                    "This person is already paid this component for some of these days in "
+                    "another run."
+                ),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_covers_days_of_its_month",
+                condition=Q(covers_from__isnull=True, covers_to__isnull=True)
+                | (
+                    Q(covers_from__lte=F("covers_to"))
+                    & Q(pays_for=TruncMonth("covers_from"))
+                    & Q(pays_for=TruncMonth("covers_to"))
+                ),
+                violation_error_message=_(
+                    "A line covers days from its first to its last, in the month it pays for."
+                ),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_regular_days_covered",
+                condition=~Q(kind=LineKind.REGULAR, component__in=DAY_COMPONENTS)
+                | Q(covers_from__isnull=False),
+                violation_error_message=_("A regular basic or performance line names its days."),
             ),
             models.CheckConstraint(
                 name="%(app_label)s_%(class)s_held_pays_nothing",

@@ -93,6 +93,9 @@ class PayLine:
     derivation: dict
     village: int | None = None
     kind: str = REGULAR
+    # R-PAY-3: the first and last day of the month a regular line pays (its township's days);
+    # None for corrections and one-off lines.
+    covers: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,29 @@ def segments(spans: tuple[Span, ...] | list[Span], month: date, died_on: date | 
     return out
 
 
+def paid_days(
+    spans: tuple[Span, ...] | list[Span], month: date, died_on: date | None = None
+) -> tuple[date, date] | None:
+    """R-PAY-3, R-PAY-6: the first and last day of ``month`` that the spans pay (no day
+    outside a tenure, none after death), or None when they pay no day. The lines a township
+    computes cover these days, and no other run may pay a person's component on any of them
+    (the ``one_pay_a_day`` constraint)."""
+    first = month
+    last = month_end(month)
+    if died_on is not None and died_on < last:
+        last = died_on
+    if last < first:
+        return None
+    begin = stop = None
+    for s in spans:
+        if s.start > last or (s.end is not None and s.end < first):
+            continue
+        start, end = max(s.start, first), last if s.end is None else min(s.end, last)
+        begin = start if begin is None or start < begin else begin
+        stop = end if stop is None or end > stop else stop
+    return None if begin is None else (begin, stop)
+
+
 def _best_category(held: list[Span]) -> tuple[str, int]:
     secretary_villages = sorted({s.village for s in held if s.role == SECRETARY})
     director_villages = sorted({s.village for s in held if s.role == DIRECTOR})
@@ -183,10 +209,17 @@ def monthly_lines(
         died,
     )
     village = _main_village(segs)
+    covers = paid_days(spans, month, died_on)
     return (
-        PayLine(BASIC, basic[0], basic[1], False, basic[2], village),
+        PayLine(BASIC, basic[0], basic[1], False, basic[2], village, covers=covers),
         PayLine(
-            PERFORMANCE, performance[0], performance[1], performance[3], performance[2], village
+            PERFORMANCE,
+            performance[0],
+            performance[1],
+            performance[3],
+            performance[2],
+            village,
+            covers=covers,
         ),
     )
 

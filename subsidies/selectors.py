@@ -278,23 +278,41 @@ def floor_report(
     income: Decimal,
     other_ratio: Decimal,
     extra_earned: dict[int, Decimal] | None = None,
+    exclude_run_id: int | None = None,
 ) -> list[FloorRow]:
-    """R-PAY-5: each cadre who held a post in ``year`` in the township, their earnings of the
-    year (lines paying for its months, all runs) against A (secretaries, directors) or
-    ``other_ratio`` × A (other cadres), prorated by days served."""
+    """R-PAY-5: each cadre whose last post of ``year`` is in the township, their earnings of
+    the year (lines paying for its months, all runs but ``exclude_run_id``, plus
+    ``extra_earned``) against A (secretaries, directors) or ``other_ratio`` × A (other
+    cadres), prorated by the days served.
+
+    A cadre who served in several townships in the year is settled once, by the township of
+    their last post (the latest end, an open post last; then the latest start), over the days
+    of all their posts of the year and their earnings in every township: the other townships
+    leave them out."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     days_in_year = (last - first).days + 1
+    here = Post.objects.filter(village__township_id=township_id, start_date__lte=last).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=first)
+    )
     posts = (
-        Post.objects.filter(village__township_id=township_id, start_date__lte=last)
+        Post.objects.filter(person_id__in=here.values("person_id"), start_date__lte=last)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .values_list(
-            "person_id", "role", "start_date", "end_date", "person__name", "person__died_on"
+            "person_id",
+            "role",
+            "start_date",
+            "end_date",
+            "person__name",
+            "person__died_on",
+            "village__township_id",
+            "pk",
         )
     )
     served: dict[int, set] = defaultdict(set)
     top: dict[int, bool] = {}
     names: dict[int, str] = {}
-    for person_id, role, start, end, name, died in posts:
+    latest: dict[int, tuple] = {}  # person → (end, start, pk, township) of the last post
+    for person_id, role, start, end, name, died, post_township, pk in posts:
         begin = max(start, first)
         stop = min(end or last, last, died or last)
         if stop < begin:
@@ -305,16 +323,21 @@ def floor_report(
             PostRole.SECRETARY,
             PostRole.DIRECTOR,
         )
+        key = (end or date.max, start, pk, post_township)
+        if person_id not in latest or key > latest[person_id]:
+            latest[person_id] = key
+    settled_here = [p for p in served if latest[p][3] == township_id]
+    lines = PaymentLine.objects.filter(person_id__in=settled_here, pays_for__year=year).exclude(
+        component=Component.FLOOR_TOPUP
+    )
+    if exclude_run_id is not None:
+        lines = lines.exclude(run_id=exclude_run_id)
     earned = dict(
-        PaymentLine.objects.filter(person_id__in=list(served), pays_for__year=year)
-        .exclude(component=Component.FLOOR_TOPUP)
-        .values("person_id")
-        .annotate(total=Sum("amount"))
-        .values_list("person_id", "total")
+        lines.values("person_id").annotate(total=Sum("amount")).values_list("person_id", "total")
     )
     rows = []
-    for person_id, ranges in served.items():
-        days = _union_days(ranges)
+    for person_id in settled_here:
+        days = _union_days(served[person_id])
         ratio = Decimal(1) if top[person_id] else other_ratio
         total = (earned.get(person_id) or Decimal(0)) + (extra_earned or {}).get(
             person_id, Decimal(0)

@@ -5,12 +5,13 @@ message, nothing saved) or PermissionDenied (a role or scope that may not take i
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +25,9 @@ from portal.scope import CHANGE, VIEW, scope_queryset
 from portal.services import constraint_message, ensure_may_change, ensure_role, validated_save
 
 from . import compute, ledger, selectors
-from .choices import Component, LineKind, RunStatus
+from .choices import LineKind, RunStatus
 from .models import (
+    DAY_COMPONENTS,
     PaymentLine,
     PayrollRun,
     PerformanceStandard,
@@ -168,12 +170,40 @@ def _in_scope(user, run: PayrollRun, action=VIEW) -> None:
         raise PermissionDenied(_("This payroll run is outside your scope."))
 
 
+# PostgreSQL's "deadlock detected" and "could not serialize access": the transaction was
+# rolled back as a whole and can simply run again.
+RETRY_SQLSTATES = frozenset({"40P01", "40001"})
+COMPUTE_ATTEMPTS = 3
+
+
+def _retryable(exc: OperationalError) -> bool:
+    return getattr(exc.__cause__, "pgcode", None) in RETRY_SQLSTATES
+
+
 def run_compute(
     *, run_id: int, user=None, progress: Callable[[int, int], None] | None = None
 ) -> PayrollRun:
     """Compute (or recompute) an open run: its lines are replaced in one transaction, under a
     row lock on the run and on its township, so two computes of one run — or of two runs of
-    one township, whose corrections look at each other — never interleave."""
+    one township, whose corrections look at each other — never interleave.
+
+    Runs of two townships compute at the same time; the one-pay-a-day constraint (R-PAY-3)
+    makes one of them wait for the other only where both pay a person for the same day (then
+    the second is refused with the person's name). Should PostgreSQL break a deadlock or a
+    serialization failure between them, the compute is run again (a fresh transaction), up to
+    three times, rather than failing with a database error."""
+    for attempt in range(1, COMPUTE_ATTEMPTS + 1):
+        try:
+            return _run_compute(run_id=run_id, user=user, progress=progress)
+        except OperationalError as exc:
+            if connection.in_atomic_block or attempt == COMPUTE_ATTEMPTS or not _retryable(exc):
+                raise
+            log.warning("run %s: %s; computing again (attempt %s)", run_id, exc, attempt + 1)
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _run_compute(*, run_id: int, user, progress) -> PayrollRun:
     with transaction.atomic():
         run = _locked_run(run_id)
         _in_scope(user, run, CHANGE)
@@ -194,8 +224,12 @@ def run_compute(
             with transaction.atomic():
                 compute.write(run, result.rows)
         except IntegrityError as exc:
-            _refuse_double_pay(run)  # names the people paid by another run, if that is why
+            _refuse_double_pay(run, result.rows)  # names the people paid twice, if that is why
             raise ValidationError(constraint_message(PaymentLine, exc)) from exc
+        if connection.vendor != "postgresql":
+            # No exclusion constraints on SQLite: the same check, after the write (this
+            # transaction now holds SQLite's write lock, so no other compute is in between).
+            _refuse_double_pay(run, result.rows)
         from_status = run.status
         run.mark_computed()
         run.policy = result.policy
@@ -227,32 +261,48 @@ def run_compute(
     return run
 
 
-def _refuse_double_pay(run: PayrollRun) -> None:
-    """R-PAY-3: a person holding posts in two townships is paid by one run only; name them
-    rather than let the database refuse the whole run with an index name."""
-    people = selectors.month_posts(run.township_id, run.month).values("person_id")
-    clash = (
+def _refuse_double_pay(run: PayrollRun, rows: list[compute.LineRow]) -> None:
+    """R-PAY-3: one pay per person, component and day. A person whose posts in two townships
+    overlap is paid for those days by one run only: name them (and the other township) rather
+    than let the database refuse the whole run with a constraint name. Each township paying
+    its own days of the month is not a clash."""
+    days = {
+        (r.person_id, r.component): (r.covers_from, r.covers_to)
+        for r in rows
+        if r.kind == LineKind.REGULAR and r.component in DAY_COMPONENTS and r.covers_from
+    }
+    if not days:
+        return
+    others = (
         PaymentLine.objects.filter(
             kind=LineKind.REGULAR,
             pays_for=run.month,
-            component__in=[Component.BASIC, Component.PERFORMANCE],
-            person_id__in=people,
+            component__in=DAY_COMPONENTS,
+            person_id__in={person_id for person_id, _c in days},
         )
         .exclude(run=run)
-        .select_related("person", "run__township")
+        .values_list(
+            "person_id",
+            "component",
+            "covers_from",
+            "covers_to",
+            "person__name",
+            "run__township__name",
+        )
         .order_by("person_id")
     )
-    first = list(clash[:5])
-    if first:
-        names = "、".join(
-            sorted({f"{line.person.name}（{line.run.township.name}）" for line in first})
-        )
+    clashes = set()
+    for person_id, component, other_from, other_to, name, township in others:
+        mine = days.get((person_id, component))
+        if mine and other_from <= mine[1] and mine[0] <= other_to:
+            clashes.add(f"{name}（{township}）")
+    if clashes:
         raise ValidationError(
             _(
-                "This person is already paid this component for the month in another run: "
-                "%(names)s. End one of their posts or correct it before computing."
+                "This person is already paid this component for some of these days in another "
+                "run: %(names)s. End one of their posts or correct it before computing."
             )
-            % {"names": names}
+            % {"names": "、".join(sorted(clashes)[:5])}
         )
 
 

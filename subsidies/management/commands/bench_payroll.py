@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from branches.models import District, Township
 from cadres.validators import make_id_number
 from portal.celery import app
-from portal.dates import parse_month
+from portal.dates import month_end, parse_month
 from portal.workers import WorkerProcess, private_queue, wait_until_ready
 from subsidies.models import PaymentLine, PayrollRun, PerformanceStandard, Policy
 from subsidies.tasks import compute_district
@@ -279,10 +279,11 @@ class Command(BaseCommand):
                 INSERT INTO bench_payroll_scratch (run_id, person_id, village_id, component,
                     kind, pays_for, amount, held, days, derivation, corrects_id, source,
                     account_name, bank_name, bank_account, village_code, village_name,
-                    id_number_masked)
+                    id_number_masked, covers_from, covers_to)
                 SELECT %s, p.id, p.village_id, c.component, 'regular', %s, 500.00, false, 30,
                        %s::jsonb, NULL, '', p.name, p.bank_name, p.bank_account, v.code,
-                       v.name, left(p.id_number, 3) || '***********' || right(p.id_number, 4)
+                       v.name, left(p.id_number, 3) || '***********' || right(p.id_number, 4),
+                       %s, %s
                 FROM cadres_person p
                 JOIN branches_village v ON v.id = p.village_id
                 JOIN branches_township t ON t.id = v.township_id
@@ -290,7 +291,7 @@ class Command(BaseCommand):
                 WHERE t.district_id = %s
                 LIMIT %s
                 """,
-                [run_id, month, derivation, district.pk, lines],
+                [run_id, month, derivation, month, month_end(month), district.pk, lines],
             )
             elapsed = time.perf_counter() - started
             cursor.execute("DROP TABLE bench_payroll_scratch")
