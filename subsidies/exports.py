@@ -31,6 +31,7 @@ depend on the language of the user who downloads it, and the bank's import forma
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -710,25 +711,33 @@ def _xlsx(ledger: Ledger, progress: Progress) -> Iterator[bytes]:
     sheets, sheet = 1, new_sheet(1)
     sheet.append([cell(title, strong=True) for title in XLSX_HEADER])
     written = 1
-    for rows in xlsx_rows(ledger, progress):
-        for row in rows:
-            if written == XLSX_MAX_ROWS:
-                sheets += 1
-                sheet = new_sheet(sheets)
-                sheet.append([cell(title, strong=True) for title in XLSX_HEADER])
-                written = 1
-            strong = type(row) is TotalRow
-            amount = row[AMOUNT_COLUMN]
-            amount = None if amount == "" else cell(amount, strong=strong, amount=True)
-            # Every text cell through safe_cell (names, villages, banks, accounts, the
-            # derivation); the amount stays a number, negative or not.
-            if strong:
-                row = [None if v == "" else cell(safe_cell(v), strong=True) for v in row]
-            else:
-                row = [None if v == "" else safe_cell(v) for v in row]
-            row[AMOUNT_COLUMN] = amount
-            sheet.append(row)
-            written += 1
+    try:
+        for rows in xlsx_rows(ledger, progress):
+            for row in rows:
+                if written == XLSX_MAX_ROWS:
+                    sheets += 1
+                    sheet = new_sheet(sheets)
+                    sheet.append([cell(title, strong=True) for title in XLSX_HEADER])
+                    written = 1
+                strong = type(row) is TotalRow
+                amount = row[AMOUNT_COLUMN]
+                amount = None if amount == "" else cell(amount, strong=strong, amount=True)
+                # Every text cell through safe_cell (names, villages, banks, accounts, the
+                # derivation); the amount stays a number, negative or not.
+                if strong:
+                    row = [None if v == "" else cell(safe_cell(v), strong=True) for v in row]
+                else:
+                    row = [None if v == "" else safe_cell(v) for v in row]
+                row[AMOUNT_COLUMN] = amount
+                sheet.append(row)
+                written += 1
+    except BaseException:
+        # Close the write-only sheets (their rows wait in temporary files) before the error
+        # goes on: the stream ends with its failure marker.
+        for open_sheet in workbook.worksheets:
+            with contextlib.suppress(Exception):
+                open_sheet.close()
+        raise
     with tempfile.TemporaryFile() as raw, tempfile.TemporaryFile() as fixed:
         # ExcelWriter, not save_workbook: the latter stamps the clock into docProps/core.xml.
         with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:

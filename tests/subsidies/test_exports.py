@@ -21,7 +21,7 @@ from branches.models import District
 from portal.masking import mask_id_number
 from subsidies import exports
 from subsidies.derivations import render
-from subsidies.models import LedgerExport, PaymentLine
+from subsidies.models import LedgerExport, PaymentLine, PayrollRun
 from tests import factories as f
 from tests.markers import requires_postgres
 
@@ -466,3 +466,59 @@ def test_a_locked_ledger_exports_the_same_bytes_after_the_registry_changes(world
     after = b"".join(ExportStream(run_ledger(ledgers.run_a), "csv"))
     assert after == before
     assert "东村".encode() in before and "改名村".encode() not in after
+
+
+# --- A failed download never looks like a good one (issue 9 item 9) ------------------------------
+
+
+def fail_mid_stream(monkeypatch, fmt):
+    """Rows come out once, then the database 'fails' — mid-stream, after the header."""
+    producer = {"csv": "csv_lines", "xlsx": "xlsx_rows", "bank": "bank_rows"}[fmt]
+    real = getattr(exports, producer)
+
+    def failing(ledger, progress):
+        rows = real(ledger, progress)
+        try:
+            yield next(rows)
+        finally:
+            rows.close()  # leaves the export's transaction, as a real database error does
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(exports, producer, failing)
+    monkeypatch.setattr(exports, "FLUSH_CHARS", 1)  # hand every chunk on at once
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "bank"])
+def test_a_download_that_fails_mid_stream_ends_with_a_marker_and_records_nothing(
+    client, monkeypatch, world, ledgers, fmt
+):
+    hashes = list(PayrollRun.objects.order_by("pk").values_list("ledger_hash", flat=True))
+    fail_mid_stream(monkeypatch, fmt)
+    client.force_login(world.finance)
+    response = client.get(reverse("ledgers:run-download", args=[ledgers.run_a.pk, fmt]))
+    assert response.status_code == 200 and response.streaming
+    chunks = []
+    with pytest.raises(RuntimeError, match="went away"):  # the server breaks the connection
+        for chunk in response.streaming_content:
+            chunks.append(chunk)
+    if fmt != "xlsx":  # the XLSX is zipped at the end: nothing had gone out yet
+        assert len(chunks) >= 2 and chunks[0].startswith(b"\xef\xbb\xbf")
+    assert chunks[-1] == exports.FAILED_MARKER.encode()
+    assert "导出失败 / export failed" in b"".join(chunks).decode("utf-8", "replace")
+    assert not LedgerExport.objects.exists()  # not recorded as made
+    assert list(PayrollRun.objects.order_by("pk").values_list("ledger_hash", flat=True)) == hashes
+    call_command("verify_ledgers", stdout=io.StringIO())  # the chain is untouched
+
+
+def test_a_command_export_that_fails_writes_no_file_and_records_nothing(
+    tmp_path, monkeypatch, world, ledgers
+):
+    fail_mid_stream(monkeypatch, "csv")
+    path = tmp_path / "ledger.csv"
+    with pytest.raises(CommandError, match="export failed, nothing recorded") as failure:
+        call_command(
+            "export_ledger", month="2026-11", format="csv", output=str(path), stderr=io.StringIO()
+        )
+    assert failure.value.returncode == 1
+    assert not path.exists() and not list(tmp_path.iterdir())
+    assert not LedgerExport.objects.exists()
