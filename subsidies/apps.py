@@ -10,7 +10,7 @@ class SubsidiesConfig(AppConfig):
         from portal.context_processors import add_navigation
         from portal.scope import VIEW, may
 
-        from . import scopes  # noqa: F401
+        from . import checks, scopes  # noqa: F401
         from .allowance import scopes as allowance_scopes  # noqa: F401
         from .export_views import may_export
         from .models import AllowanceApplication, AwardList, PaymentLine, PayrollRun, Policy

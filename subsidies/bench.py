@@ -5,7 +5,7 @@ N payment lines, written straight into the real tables with ``INSERT … SELECT`
 ``generate_series`` (seconds for a million lines): villages of about five cadres, two lines
 (basic, performance) per person, every 50th performance line held, every 1000th person
 without a bank account. The run is locked and hash-chained like a real one (its digest is
-computed by :func:`subsidies.ledger.ledger_digest`), so ``verify_ledgers`` holds with it in
+keyed by :func:`subsidies.ledger.lock_link`), so ``verify_ledgers`` holds with it in
 place. It is found again by its codes and reused when the size matches; ``drop`` removes it.
 """
 
@@ -171,7 +171,7 @@ def build(lines: int) -> PayrollRun:
         prev_hash="",
     )
     run = PayrollRun.objects.select_related("township").get(pk=run.pk)
-    run.ledger_hash = ledger.ledger_digest(run, "")
+    run.ledger_hash = ledger.lock_link(run)
     PayrollRun.objects.filter(pk=run.pk).update(ledger_hash=run.ledger_hash)
     return run
 

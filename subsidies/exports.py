@@ -31,10 +31,12 @@ depend on the language of the user who downloads it, and the bank's import forma
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import json
+import logging
 import re
 import shutil
 import tempfile
@@ -68,10 +70,14 @@ from branches.models import Township
 from portal import audit
 from portal.masking import mask_id_number
 from portal.scope import scope_queryset
+from portal.spreadsheet import FORMULA_STARTS, safe_cell
 
 from . import derivations
+from . import ledger as chain
 from .choices import Component, ExportFormat, LineKind, RunStatus
 from .models import LedgerExport, PaymentLine, PayrollRun
+
+logger = logging.getLogger(__name__)
 
 EXPORTABLE = (RunStatus.LOCKED, RunStatus.DISBURSED)
 
@@ -116,6 +122,9 @@ HELD_LABEL = "是"
 VILLAGE_TOTAL = "村小计"
 TOWNSHIP_TOTAL = "乡镇小计"
 GRAND_TOTAL = "合计"
+HEAD_LABEL = "账本链头"  # the chain head the file pins (SPEC §3), "POSITION:HASH" beside it
+# The last line of a download that failed half-way: the file must not pass for a good one.
+FAILED_MARKER = "\r\n导出失败 / export failed: this file is incomplete, do not use it\r\n"
 MEMO = "{month} 村干部报酬 {township}"
 
 FILE_LANGUAGE = "zh-hans"  # the language of anything rendered into a file
@@ -156,6 +165,13 @@ class Ledger:
     @property
     def run_ids(self) -> list[int]:
         return [run.pk for run in self.runs]
+
+    @property
+    def head(self) -> chain.Head | None:
+        """The chain head the files of this ledger print: the newest link among its runs
+        (every earlier link is pinned through the previous hashes). Not the district's
+        current head, so a locked ledger exports the same bytes after later locks."""
+        return chain.head_of(self.runs)
 
     @property
     def stamp(self) -> datetime:
@@ -242,23 +258,36 @@ class MoneyText(Func):
         )
 
 
+def _sql_starts(chr_function: str) -> str:
+    """:data:`portal.spreadsheet.FORMULA_STARTS` as an SQL list of one-character strings."""
+    return ",".join(
+        f"{chr_function}({ord(c)})" if not c.isprintable() else "'" + c.replace("'", "''") + "'"
+        for c in FORMULA_STARTS
+    )
+
+
 class CsvText(Func):
-    """Free text as one CSV field: quoted (quotes doubled) when it holds a comma, a quote or a
-    line break, as the csv module's QUOTE_MINIMAL does and :func:`csv_text` does in Python.
-    Apply it to a column, not to a parameter: the template repeats the expression."""
+    """Free text as one safe CSV field, as :func:`csv_text` does in Python: text a
+    spreadsheet would run (:func:`portal.spreadsheet.safe_cell`) gets a leading apostrophe,
+    and the field is quoted (quotes doubled) when it holds a comma, a quote or a line break,
+    as the csv module's QUOTE_MINIMAL does. Apply it to a column, not to a parameter: the
+    template repeats the expression."""
 
     output_field = CharField()
-    template = (
-        "CASE WHEN strpos(%(expressions)s, ',') + strpos(%(expressions)s, '\"') "
-        "+ strpos(%(expressions)s, chr(10)) + strpos(%(expressions)s, chr(13)) > 0 "
-        "THEN '\"' || replace(%(expressions)s, '\"', '\"\"') || '\"' ELSE %(expressions)s END"
+    _template = (
+        "CASE WHEN {pos}(%(expressions)s, ',') + {pos}(%(expressions)s, '\"') "
+        "+ {pos}(%(expressions)s, {chr}(10)) + {pos}(%(expressions)s, {chr}(13)) > 0 "
+        "THEN '\"' || {quote} || replace(%(expressions)s, '\"', '\"\"') || '\"' "
+        "ELSE {quote} || %(expressions)s END"
+    )
+    _quote = "(CASE WHEN substr(%(expressions)s, 1, 1) IN ({starts}) THEN '''' ELSE '' END)"
+    template = _template.format(
+        pos="strpos", chr="chr", quote=_quote.format(starts=_sql_starts("chr"))
     )
 
     def as_sqlite(self, compiler, connection, **extra):
-        template = (
-            "CASE WHEN instr(%(expressions)s, ',') + instr(%(expressions)s, '\"') "
-            "+ instr(%(expressions)s, char(10)) + instr(%(expressions)s, char(13)) > 0 "
-            "THEN '\"' || replace(%(expressions)s, '\"', '\"\"') || '\"' ELSE %(expressions)s END"
+        template = self._template.format(
+            pos="instr", chr="char", quote=self._quote.format(starts=_sql_starts("char"))
         )
         return self.as_sql(compiler, connection, template=template, **extra)
 
@@ -268,6 +297,7 @@ _SPECIAL = re.compile(r'[",\r\n]')
 
 def csv_text(value: str) -> str:
     """:class:`CsvText` in Python (for the few fields written outside the database)."""
+    value = safe_cell(value)
     return '"' + value.replace('"', '""') + '"' if _SPECIAL.search(value) else value
 
 
@@ -496,19 +526,28 @@ def csv_lines(ledger: Ledger, progress: Progress) -> Iterator[list[str]]:
                 v_key, t_key, v_cents = v, t, 0
                 prefix = f"{tn},{vn},"
             if idn != last_id:
-                last_id, masked = idn, mask(idn)
+                last_id, masked = idn, csv_text(mask(idn))
             v_cents += cents
             append(f"{prefix}{name},{masked},{tail}")
         progress.lines += len(chunk)
         yield out
     tail_rows: list[str] = []
     sums.finish(v_cents, tail_rows)
+    tail_rows.append(",".join(head_row(ledger)))
     progress.total_cents = sums.grand
     yield tail_rows
 
 
 class TotalRow(list):
     """A subtotal or total row of the XLSX (set in bold)."""
+
+
+def head_row(ledger: Ledger) -> list[str]:
+    """The last row of the CSV and XLSX: the label in the name column (as the totals have
+    theirs), ``POSITION:HASH`` beside it."""
+    row = [""] * len(HEADER)
+    row[2], row[3] = HEAD_LABEL, str(ledger.head or "")
+    return row
 
 
 def _xlsx_total(township: str, village: str, label: str, cents: int) -> TotalRow:
@@ -545,6 +584,7 @@ def xlsx_rows(ledger: Ledger, progress: Progress) -> Iterator[list[list]]:
         yield out
     tail_rows: list[list] = []
     sums.finish(v_cents, tail_rows)
+    tail_rows.append(TotalRow([*head_row(ledger), ""]))
     progress.total_cents = sums.grand
     yield tail_rows
 
@@ -565,7 +605,9 @@ def bank_rows(ledger: Ledger, progress: Progress) -> Iterator[list[tuple]]:
     )
     out: list[tuple] = []
     for name, account, net, township in rows:
-        out.append((name, account, f"{net:.2f}", MEMO.format(month=month, township=township)))
+        memo = MEMO.format(month=month, township=township)
+        # The amount is a number (always > 0 here); every text cell is made safe.
+        out.append((safe_cell(name), safe_cell(account), f"{net:.2f}", safe_cell(memo)))
         progress.lines += 1
         progress.total_cents += int(net * 100)
         if len(out) >= FETCH_ROWS:
@@ -625,7 +667,9 @@ def _bank(ledger: Ledger, progress: Progress) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow(BANK_HEADER)
+    # The bank's four columns, then the chain head in two header cells: the payee rows keep
+    # exactly the four fields the bank imports, and no row of the file is a payment.
+    writer.writerow([*BANK_HEADER, HEAD_LABEL, str(ledger.head or "")])
     for rows in bank_rows(ledger, progress):
         writer.writerows(rows)
         if buffer.tell() >= FLUSH_CHARS:
@@ -648,14 +692,6 @@ def _xlsx(ledger: Ledger, progress: Progress) -> Iterator[bytes]:
     workbook.properties.creator = workbook.properties.lastModifiedBy = "portal"
     bold = Font(bold=True)
 
-    def as_text(value):
-        """Text that looks like a formula stays text (older registry rows may hold one)."""
-        if isinstance(value, str) and value.startswith("="):
-            c = WriteOnlyCell(sheet, value=value)
-            c.data_type = "s"
-            return c
-        return value
-
     def cell(value, *, strong=False, amount=False):
         c = WriteOnlyCell(sheet, value=value)
         if strong:
@@ -675,22 +711,33 @@ def _xlsx(ledger: Ledger, progress: Progress) -> Iterator[bytes]:
     sheets, sheet = 1, new_sheet(1)
     sheet.append([cell(title, strong=True) for title in XLSX_HEADER])
     written = 1
-    for rows in xlsx_rows(ledger, progress):
-        for row in rows:
-            if written == XLSX_MAX_ROWS:
-                sheets += 1
-                sheet = new_sheet(sheets)
-                sheet.append([cell(title, strong=True) for title in XLSX_HEADER])
-                written = 1
-            strong = type(row) is TotalRow
-            amount = cell(row[AMOUNT_COLUMN], strong=strong, amount=True)
-            if strong:
-                row = [None if value == "" else cell(value, strong=True) for value in row]
-            else:
-                row = [None if value == "" else as_text(value) for value in row]
-            row[AMOUNT_COLUMN] = amount
-            sheet.append(row)
-            written += 1
+    try:
+        for rows in xlsx_rows(ledger, progress):
+            for row in rows:
+                if written == XLSX_MAX_ROWS:
+                    sheets += 1
+                    sheet = new_sheet(sheets)
+                    sheet.append([cell(title, strong=True) for title in XLSX_HEADER])
+                    written = 1
+                strong = type(row) is TotalRow
+                amount = row[AMOUNT_COLUMN]
+                amount = None if amount == "" else cell(amount, strong=strong, amount=True)
+                # Every text cell through safe_cell (names, villages, banks, accounts, the
+                # derivation); the amount stays a number, negative or not.
+                if strong:
+                    row = [None if v == "" else cell(safe_cell(v), strong=True) for v in row]
+                else:
+                    row = [None if v == "" else safe_cell(v) for v in row]
+                row[AMOUNT_COLUMN] = amount
+                sheet.append(row)
+                written += 1
+    except BaseException:
+        # Close the write-only sheets (their rows wait in temporary files) before the error
+        # goes on: the stream ends with its failure marker.
+        for open_sheet in workbook.worksheets:
+            with contextlib.suppress(Exception):
+                open_sheet.close()
+        raise
     with tempfile.TemporaryFile() as raw, tempfile.TemporaryFile() as fixed:
         # ExcelWriter, not save_workbook: the latter stamps the clock into docProps/core.xml.
         with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
@@ -729,7 +776,13 @@ PRODUCERS = {ExportFormat.CSV: _csv, ExportFormat.XLSX: _xlsx, ExportFormat.BANK
 class ExportStream:
     """An export as an iterable of byte chunks (for ``StreamingHttpResponse`` or a file). The
     SHA-256 is computed as the bytes pass; when the last chunk has gone, the export is
-    recorded in ``LedgerExport`` (``record``). A stream abandoned half-way records nothing."""
+    recorded in ``LedgerExport`` (``record``) with the chain head the file printed. A stream
+    abandoned half-way records nothing.
+
+    A stream that fails half-way (issue 9) never passes for a good file: its last line is
+    :data:`FAILED_MARKER`, it records nothing, and it re-raises the error, so the web server
+    breaks the connection off (the browser marks the download failed) and the command exits
+    non-zero without replacing its output file."""
 
     ledger: Ledger
     format: str
@@ -756,20 +809,29 @@ class ExportStream:
     def __iter__(self) -> Iterator[bytes]:
         digest = hashlib.sha256()
         size = 0
-        for chunk in PRODUCERS[self.format](self.ledger, self.progress):
-            if chunk:
-                digest.update(chunk)
-                size += len(chunk)
-                yield chunk
-        self.sha256, self.size = digest.hexdigest(), size
-        self.record = ledger_export_record(
-            ledger=self.ledger,
-            fmt=self.format,
-            user=self.user,
-            sha256=self.sha256,
-            lines=self.progress.lines,
-            size=size,
-        )
+        try:
+            for chunk in PRODUCERS[self.format](self.ledger, self.progress):
+                if chunk:
+                    digest.update(chunk)
+                    size += len(chunk)
+                    yield chunk
+            sha256 = digest.hexdigest()
+            self.record = ledger_export_record(
+                ledger=self.ledger,
+                fmt=self.format,
+                user=self.user,
+                sha256=sha256,
+                lines=self.progress.lines,
+                size=size,
+            )
+            self.sha256, self.size = sha256, size
+        except Exception:
+            # GeneratorExit (an abandoned download) is no Exception: it records nothing and
+            # needs no marker.
+            logger.exception("ledger export %s failed after %d bytes", self.filename, size)
+            self.record = None
+            yield FAILED_MARKER.encode()
+            raise
 
 
 def ledger_export_record(
@@ -778,6 +840,7 @@ def ledger_export_record(
     """Record a finished export: who, when, which ledger and format, the file's SHA-256.
     The audit trail gets its entry from the record's creation; a streamed download ends
     after the request's middleware, so the exporting user is named here."""
+    head = ledger.head
     with audit.acting_as(user):
         return LedgerExport.objects.create(
             run=ledger.run,
@@ -788,7 +851,35 @@ def ledger_export_record(
             sha256=sha256,
             lines=lines,
             size=size,
+            head_position=head.position if head else None,
+            head_hash=head.hash if head else "",
         )
+
+
+def recreated_sha256(record: LedgerExport) -> str | None:
+    """The SHA-256 of the file ``record`` describes, made again from the database (nothing
+    is recorded); None when its ledger cannot be exported any more. A month ledger is the
+    month's locked runs up to the head the file printed: runs locked after it were not in
+    it."""
+    try:
+        if record.run_id is not None:
+            ledger = run_ledger(record.run)
+        else:
+            month = month_ledger(district_id=record.district_id, month=record.month)
+            runs = tuple(
+                run
+                for run in month.runs
+                if run.chain_position and run.chain_position <= record.head_position
+            )
+            ledger = Ledger(district_id=record.district_id, month=record.month, runs=runs)
+    except ValidationError:
+        return None
+    if not ledger.runs or record.format not in PRODUCERS:
+        return None
+    digest = hashlib.sha256()
+    for chunk in PRODUCERS[record.format](ledger, Progress()):
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def export_to(stream: ExportStream, out) -> LedgerExport:

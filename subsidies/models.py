@@ -470,7 +470,8 @@ class PaymentLine(models.Model):
 
 
 class LedgerExport(models.Model):
-    """Each export of a ledger: who, when, which format and the file's SHA-256."""
+    """Each export of a ledger: who, when, which format, the file's SHA-256 and the chain
+    head it printed."""
 
     run = models.ForeignKey(
         PayrollRun,
@@ -490,6 +491,11 @@ class LedgerExport(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     lines = models.PositiveIntegerField(_("lines"))
     size = models.PositiveBigIntegerField(_("bytes"))
+    # The chain head the file prints (SPEC §3): ``verify_ledgers`` re-creates the file from
+    # it and checks that the chain still holds it. Empty for exports made before files
+    # printed the head.
+    head_position = models.PositiveIntegerField(_("chain head position"), null=True, blank=True)
+    head_hash = models.CharField(_("chain head hash"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("ledger export")

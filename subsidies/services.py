@@ -388,7 +388,7 @@ def run_lock(*, user, run: PayrollRun, comment: str = "") -> PayrollRun:
     totals = selectors.run_totals(run)
     run.line_count = totals["lines"] or 0
     run.total_amount = quantize_money(totals["total"] or Decimal("0.00"))
-    run.ledger_hash = ledger.ledger_digest(run, run.prev_hash)
+    run.ledger_hash = ledger.lock_link(run)
     run.save()
     _event(run, from_status, user, comment)
     # R-ALW-4 step 5: reported allowance applications paid by this ledger become "paid".

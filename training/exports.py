@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from portal.masking import mask_id_number
+from portal.spreadsheet import safe_row
 
 from .selectors import ComplianceRow
 
@@ -30,17 +31,21 @@ def header() -> list[str]:
 
 
 def _values(row: ComplianceRow) -> list:
-    return [
-        row.township.name,
-        row.village.name,
-        row.person.name,
-        mask_id_number(row.person.id_number),
-        row.progress.served_days,
-        row.progress.hours,
-        row.progress.days,
-        row.progress.required_days,
-        _("yes") if row.compliant else _("no"),
-    ]
+    """One row; text a spreadsheet would run is neutralised (SPEC §3, ``safe_row``), numbers
+    stay numbers."""
+    return safe_row(
+        [
+            row.township.name,
+            row.village.name,
+            row.person.name,
+            mask_id_number(row.person.id_number),
+            row.progress.served_days,
+            row.progress.hours,
+            row.progress.days,
+            row.progress.required_days,
+            _("yes") if row.compliant else _("no"),
+        ]
+    )
 
 
 def write_csv(rows: Sequence[ComplianceRow], stream: io.TextIOBase) -> None:

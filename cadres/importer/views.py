@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from cadres.models import Person
 from portal.models import ImportJob
 from portal.scope import CHANGE, VIEW, may
+from portal.spreadsheet import safe_cell
 from portal.views import ScopedDetailView, ServiceFormView
 
 from .columns import KINDS
@@ -151,9 +152,8 @@ def import_job_progress_view(request, pk):
 
 def _csv_cell(text) -> str:
     """Text from a user's file that Excel would run as a formula is quoted (the report may be
-    opened by someone else, a district admin)."""
-    text = str(text or "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    opened by someone else, a district admin): :func:`portal.spreadsheet.safe_cell`."""
+    return safe_cell(str(text or ""))
 
 
 @login_required

@@ -12,12 +12,22 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from portal.keys import derive_ledger_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-only-key-do-not-use-in-production")
+# The key of the ledger chain's links (SPEC §3, docs/security.md "The ledger key"): a secret
+# kept outside the database. Production must set LEDGER_KEY (portal.settings.production
+# refuses to start without a strong one); elsewhere a key derived from SECRET_KEY stands in
+# and the system check subsidies.W001 says so.
+LEDGER_KEY = env("LEDGER_KEY", default="")
+LEDGER_KEY_DERIVED = not LEDGER_KEY
+if LEDGER_KEY_DERIVED:
+    LEDGER_KEY = derive_ledger_key(SECRET_KEY)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 

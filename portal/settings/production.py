@@ -1,10 +1,13 @@
 """Production: PostgreSQL, Redis, real Celery workers, behind a TLS reverse proxy.
 
-Secrets have no default: a missing DJANGO_SECRET_KEY, DATABASE_URL or CELERY_BROKER_URL stops
-the process at start-up, and so does DEBUG or the development key.
+Secrets have no default: a missing DJANGO_SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL or
+LEDGER_KEY stops the process at start-up, and so does DEBUG, the development key or a weak
+ledger key.
 """
 
 from django.core.exceptions import ImproperlyConfigured
+
+from portal.keys import ledger_key_problem
 
 from .base import *  # noqa: F403
 from .base import env
@@ -44,3 +47,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+
+# The ledger chain's key (SPEC §3): its own secret, never derived here.
+LEDGER_KEY = env("LEDGER_KEY")
+LEDGER_KEY_DERIVED = False
+if problem := ledger_key_problem(LEDGER_KEY, SECRET_KEY):
+    raise ImproperlyConfigured(f"LEDGER_KEY {problem} (see docs/security.md).")

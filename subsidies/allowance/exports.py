@@ -10,6 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from portal.masking import mask_id_number
+from portal.spreadsheet import safe_row
 
 from .selectors import last_payable_month
 
@@ -55,20 +56,23 @@ def grants_xlsx(grants) -> bytes:
         last = last_payable_month(grant)
         if grant.status == "active" and person.died_on is None:
             total += grant.monthly_amount
+        # Text a spreadsheet would run is neutralised (SPEC §3); numbers stay numbers.
         sheet.append(
-            [
-                person.village.township.name,
-                person.village.name,
-                person.name,
-                mask_id_number(person.id_number),
-                grant.service_months,
-                grant.tier,
-                styled(grant.monthly_amount, number_format=MONEY_FORMAT),
-                f"{grant.start_month:%Y-%m}",
-                f"{last:%Y-%m}" if last else "",
-                str(grant.get_status_display()),
-                grant.application_id,
-            ]
+            safe_row(
+                [
+                    person.village.township.name,
+                    person.village.name,
+                    person.name,
+                    mask_id_number(person.id_number),
+                    grant.service_months,
+                    grant.tier,
+                    styled(grant.monthly_amount, number_format=MONEY_FORMAT),
+                    f"{grant.start_month:%Y-%m}",
+                    f"{last:%Y-%m}" if last else "",
+                    str(grant.get_status_display()),
+                    grant.application_id,
+                ]
+            )
         )
     sheet.append(
         [

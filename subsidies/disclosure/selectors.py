@@ -19,6 +19,7 @@ from django.db.models.functions import ExtractYear
 
 from portal.masking import mask_name
 
+from .. import ledger
 from ..choices import Component, RunStatus
 from ..models import PaymentLine, PayrollRun
 
@@ -26,6 +27,7 @@ __all__ = [
     "CadreRow",
     "RecipientRow",
     "VillageYear",
+    "district_head",
     "district_index",
     "ledger_stamp",
     "township_villages",
@@ -71,6 +73,20 @@ class DistrictEntry:
     code: str
     name: str
     townships: list[TownshipEntry] = field(default_factory=list)
+    head: str = ""  # the district's ledger chain head, POSITION:HASH (SPEC §3)
+
+
+def district_head(township_code: str) -> str:
+    """The current head of the ledger chain of the township's district (SPEC §3: printed on
+    the public pages so copies outside the portal pin it), or "" before any lock."""
+    district_id = (
+        public_runs()
+        .filter(township_code=township_code)
+        .values_list("township__district_id", flat=True)
+        .first()
+    )
+    head = ledger.chain_head(district_id) if district_id is not None else None
+    return str(head or "")
 
 
 def district_index() -> list[DistrictEntry]:
@@ -80,6 +96,7 @@ def district_index() -> list[DistrictEntry]:
         .values_list(
             "township__district__code",
             "township__district__name",
+            "township__district_id",
             "township_code",
             "township_name",
             "month",
@@ -88,8 +105,11 @@ def district_index() -> list[DistrictEntry]:
     )
     districts: dict[str, DistrictEntry] = {}
     townships: dict[tuple[str, str], TownshipEntry] = {}
-    for d_code, d_name, t_code, t_name, month in rows:
-        district = districts.setdefault(d_code, DistrictEntry(d_code, d_name))
+    for d_code, d_name, d_id, t_code, t_name, month in rows:
+        if d_code not in districts:
+            head = ledger.chain_head(d_id)
+            districts[d_code] = DistrictEntry(d_code, d_name, head=str(head or ""))
+        district = districts[d_code]
         key = (d_code, t_code)
         if key not in townships:
             townships[key] = TownshipEntry(t_code, t_name)

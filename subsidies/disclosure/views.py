@@ -65,9 +65,14 @@ def township(request, township: str):
 
     def build():
         page = selectors.township_villages(township)
-        return None if page is None else ("subsidies/disclosure/township.html", {"page": page})
+        if page is None:
+            return None
+        context = {"page": page, "head": selectors.district_head(township)}
+        return "subsidies/disclosure/township.html", context
 
-    return _page(("township", township), selectors.ledger_stamp(township), build)
+    # The stamp of every township: the chain head shown is the district's, which moves with
+    # a lock in any township.
+    return _page(("township", township), selectors.ledger_stamp(), build)
 
 
 @require_safe
@@ -81,7 +86,7 @@ def village_year(request, township: str, village: str, year: int):
         if page is None:
             return None
         cadres = [(row, ROLE_WORDS.get(row.role, "")) for row in page.cadres]
-        context = {"page": page, "cadres": cadres}
+        context = {"page": page, "cadres": cadres, "head": selectors.district_head(township)}
         return "subsidies/disclosure/village_year.html", context
 
-    return _page(("village", township, village, year), selectors.ledger_stamp(township), build)
+    return _page(("village", township, village, year), selectors.ledger_stamp(), build)

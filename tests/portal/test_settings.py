@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "portal.example.gov.cn",
     "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "LEDGER_KEY": "Zq3-ledger-key-for-the-settings-test-9fKx2",
 }
 
 
@@ -57,3 +58,33 @@ def test_production_needs_its_database_url():
     result = run_check(DATABASE_URL=None)
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+# --- The ledger chain's key (SPEC §3, issue 9 item 4) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ledger_key", "message"),
+    [
+        (None, "LEDGER_KEY"),  # not set: no default in production
+        ("", "LEDGER_KEY must be at least 32 characters"),
+        ("short-key-1234567890", "LEDGER_KEY must be at least 32 characters"),
+        ("ab" * 30, "LEDGER_KEY must have at least 10 different characters"),
+        (PRODUCTION_ENV["DJANGO_SECRET_KEY"], "LEDGER_KEY must not be the same as"),
+    ],
+)
+def test_production_refuses_a_missing_or_weak_ledger_key(ledger_key, message):
+    result = run_check(LEDGER_KEY=ledger_key)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+@pytest.mark.skipif("LEDGER_KEY" in os.environ, reason="LEDGER_KEY is set in the environment")
+def test_development_derives_the_ledger_key_and_says_so():
+    from django.core.checks import run_checks
+
+    from portal.keys import derive_ledger_key
+
+    assert settings.LEDGER_KEY_DERIVED
+    assert derive_ledger_key(settings.SECRET_KEY) == settings.LEDGER_KEY
+    assert "subsidies.W001" in [w.id for w in run_checks(tags=["security"])]

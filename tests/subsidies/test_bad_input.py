@@ -79,14 +79,15 @@ def test_a_second_approval_after_the_first_is_refused_clearly(world, payroll):
 @pytest.mark.django_db
 def test_formula_text_in_old_registry_rows_stays_text_in_the_ledger_xlsx(world, payroll):
     """Names are refused when they look like formulas, but rows from before that rule may
-    hold one: the finance XLSX writes it as text, never as a formula."""
+    hold one: the finance XLSX writes it as text with a leading apostrophe (SPEC §3,
+    portal.spreadsheet.safe_cell), never as a formula."""
     member = payroll[0]
     Person.objects.filter(pk=member.pk).update(name="=HYPERLINK(1)")  # bypasses validation
     run = approve_lock(world, compute(world, world.town_a))
     out = io.BytesIO()
     exports.export_to(exports.ExportStream(exports.run_ledger(run), "xlsx", user=None), out)
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
-    cells = [c for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(1)"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == "'=HYPERLINK(1)"]
     assert cells and all(c.data_type == "s" for c in cells)
 
 

@@ -180,3 +180,18 @@ def test_unlocked_runs_never_appear(client, world, payroll):
 @pytest.mark.parametrize("year", [0, 1899, 3000, 99999])
 def test_silly_years_are_not_found(client, world, ledgers, year):
     assert client.get(village_url(year=year)).status_code == 404
+
+
+def test_the_public_pages_print_the_districts_chain_head(client, world, payroll):
+    """SPEC §3: the head (position and hash of the newest link) is on the public pages, and
+    moves at once when any township of the district locks a ledger."""
+    ledgers = build(world, payroll, lock_b=False)
+    first = f"1:{ledgers.run_a.ledger_hash}"
+    for url in (INDEX, reverse("disclosure:township", args=["T-A"]), village_url()):
+        page = client.get(url).content.decode()
+        assert "Ledger chain head" in page and first in page, url
+    run_b = approve_lock(world, ledgers.run_b)  # another township locks
+    second = f"2:{run_b.ledger_hash}"
+    for url in (INDEX, reverse("disclosure:township", args=["T-A"]), village_url()):
+        page = client.get(url).content.decode()
+        assert second in page and first not in page, url

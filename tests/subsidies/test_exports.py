@@ -21,7 +21,7 @@ from branches.models import District
 from portal.masking import mask_id_number
 from subsidies import exports
 from subsidies.derivations import render
-from subsidies.models import LedgerExport, PaymentLine
+from subsidies.models import LedgerExport, PaymentLine, PayrollRun
 from tests import factories as f
 from tests.markers import requires_postgres
 
@@ -62,7 +62,7 @@ def test_csv_has_every_line_with_subtotals_and_grand_total(tmp_path, world, ledg
     rows = csv_rows(data)
     assert rows[0] == list(exports.HEADER)
     runs = [ledgers.run_a, ledgers.run_b]
-    lines = [r for r in rows[1:] if r[2] not in ("村小计", "乡镇小计", "合计")]
+    lines = [r for r in rows[1:] if r[2] not in ("村小计", "乡镇小计", "合计", "账本链头")]
     assert len(lines) == PaymentLine.objects.filter(run__in=runs).count()
     # Ledger order: township code, village code, name; 南村 (V-A2) after 东村 (V-A1).
     assert [r[0] for r in rows[1:3]] == ["甲镇", "甲镇"] and rows[1][1] == "东村"
@@ -74,12 +74,21 @@ def test_csv_has_every_line_with_subtotals_and_grand_total(tmp_path, world, ledg
         "甲镇": ledgers.run_a.total_amount,
         "乙街道": ledgers.run_b.total_amount,
     }
-    assert rows[-1][2] == "合计"
-    assert money(rows[-1][7]) == ledgers.run_a.total_amount + ledgers.run_b.total_amount
+    assert rows[-2][2] == "合计"
+    assert money(rows[-2][7]) == ledgers.run_a.total_amount + ledgers.run_b.total_amount
     # 甲镇: 1,100 + 600 (no account) + 300 (performance held) + 600; 乙街道: 1,000
-    assert money(rows[-1][7]) == Decimal("3600.00")
-    # A subtotal row closes each village right after its last line, and each township after.
-    assert [r[2] for r in rows[-5:]] == ["王书记", "王书记", "村小计", "乡镇小计", "合计"]
+    assert money(rows[-2][7]) == Decimal("3600.00")
+    # A subtotal row closes each village right after its last line, and each township after;
+    # the chain head (the newest link of the ledger's runs) is the last row (SPEC §3).
+    assert [r[2] for r in rows[-6:]] == [
+        "王书记",
+        "王书记",
+        "村小计",
+        "乡镇小计",
+        "合计",
+        "账本链头",
+    ]
+    assert rows[-1] == ["", "", "账本链头", f"2:{ledgers.run_b.ledger_hash}"] + [""] * 7
 
 
 def test_csv_masks_id_numbers_shows_full_accounts_and_quotes_free_text(tmp_path, world, ledgers):
@@ -113,7 +122,7 @@ def test_csv_masks_id_numbers_shows_full_accounts_and_quotes_free_text(tmp_path,
 def test_a_township_option_exports_that_run_only(tmp_path, world, ledgers):
     data, _err = export(tmp_path, "csv", township="T-B")
     rows = csv_rows(data)
-    assert {r[0] for r in rows[1:-1]} == {"乙街道"}
+    assert {r[0] for r in rows[1:-2]} == {"乙街道"}
     record = LedgerExport.objects.get()
     assert record.run == ledgers.run_b and record.district == world.district
 
@@ -147,6 +156,8 @@ def test_xlsx_totals_read_back_with_openpyxl(tmp_path, world, ledgers):
     assert all(c.font.b for c in sheet[1])
     rows = list(sheet.iter_rows(min_row=2))
     runs = [ledgers.run_a, ledgers.run_b]
+    head = rows.pop()  # the chain head is the last row (SPEC §3)
+    assert [c.value for c in head[2:4]] == ["账本链头", f"2:{ledgers.run_b.ledger_hash}"]
     lines = [r for r in rows if r[2].value not in ("村小计", "乡镇小计", "合计")]
     assert len(lines) == PaymentLine.objects.filter(run__in=runs).count()
     amount = exports.AMOUNT_COLUMN
@@ -183,8 +194,9 @@ def test_a_ledger_longer_than_a_sheet_goes_on_to_the_next(tmp_path, monkeypatch,
         assert [c.value for c in sheet[1]] == list(exports.XLSX_HEADER)
         assert sheet.freeze_panes == "A2" and sheet.max_row <= 6
         rows += [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
-    assert len(rows) == 10 + 3 + 2 + 1  # lines, village and township subtotals, total
-    assert rows[-1][2] == "合计" and money(rows[-1][exports.AMOUNT_COLUMN]) == Decimal("3600")
+    assert len(rows) == 10 + 3 + 2 + 1 + 1  # lines, village and township subtotals, total, head
+    assert rows[-2][2] == "合计" and money(rows[-2][exports.AMOUNT_COLUMN]) == Decimal("3600")
+    assert rows[-1][2] == "账本链头"
 
 
 # --- Bank file ----------------------------------------------------------------------------------
@@ -193,7 +205,9 @@ def test_a_ledger_longer_than_a_sheet_goes_on_to_the_next(tmp_path, monkeypatch,
 def test_bank_file_has_one_row_per_payee_with_the_net_amount(tmp_path, world, ledgers):
     data, err = export(tmp_path, "bank")
     rows = csv_rows(data)
-    assert rows[0] == list(exports.BANK_HEADER)
+    # The bank's four columns, then the chain head in two more header cells (SPEC §3).
+    assert rows[0] == [*exports.BANK_HEADER, "账本链头", f"2:{ledgers.run_b.ledger_hash}"]
+    assert {len(r) for r in rows[1:]} == {4}
     by_account = {r[1]: r for r in rows[1:]}
     assert len(by_account) == len(rows) - 1
     secretary = world.secretary_a
@@ -295,7 +309,7 @@ def test_an_abandoned_download_records_nothing(world, ledgers):
 def test_month_export_leaves_out_townships_not_locked(client, tmp_path, world, payroll):
     ledgers = build(world, payroll, lock_b=False)
     data, err = export(tmp_path, "csv")
-    assert {r[0] for r in csv_rows(data)[1:-1]} == {"甲镇"}
+    assert {r[0] for r in csv_rows(data)[1:-2]} == {"甲镇"}
     assert "乙街道 (T-B)" in err and "left out" in err
     client.force_login(world.finance)
     page = client.get(reverse("ledgers:month", args=["2026-11"]))
@@ -452,3 +466,59 @@ def test_a_locked_ledger_exports_the_same_bytes_after_the_registry_changes(world
     after = b"".join(ExportStream(run_ledger(ledgers.run_a), "csv"))
     assert after == before
     assert "东村".encode() in before and "改名村".encode() not in after
+
+
+# --- A failed download never looks like a good one (issue 9 item 9) ------------------------------
+
+
+def fail_mid_stream(monkeypatch, fmt):
+    """Rows come out once, then the database 'fails' — mid-stream, after the header."""
+    producer = {"csv": "csv_lines", "xlsx": "xlsx_rows", "bank": "bank_rows"}[fmt]
+    real = getattr(exports, producer)
+
+    def failing(ledger, progress):
+        rows = real(ledger, progress)
+        try:
+            yield next(rows)
+        finally:
+            rows.close()  # leaves the export's transaction, as a real database error does
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(exports, producer, failing)
+    monkeypatch.setattr(exports, "FLUSH_CHARS", 1)  # hand every chunk on at once
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "bank"])
+def test_a_download_that_fails_mid_stream_ends_with_a_marker_and_records_nothing(
+    client, monkeypatch, world, ledgers, fmt
+):
+    hashes = list(PayrollRun.objects.order_by("pk").values_list("ledger_hash", flat=True))
+    fail_mid_stream(monkeypatch, fmt)
+    client.force_login(world.finance)
+    response = client.get(reverse("ledgers:run-download", args=[ledgers.run_a.pk, fmt]))
+    assert response.status_code == 200 and response.streaming
+    chunks = []
+    with pytest.raises(RuntimeError, match="went away"):  # the server breaks the connection
+        for chunk in response.streaming_content:
+            chunks.append(chunk)
+    if fmt != "xlsx":  # the XLSX is zipped at the end: nothing had gone out yet
+        assert len(chunks) >= 2 and chunks[0].startswith(b"\xef\xbb\xbf")
+    assert chunks[-1] == exports.FAILED_MARKER.encode()
+    assert "导出失败 / export failed" in b"".join(chunks).decode("utf-8", "replace")
+    assert not LedgerExport.objects.exists()  # not recorded as made
+    assert list(PayrollRun.objects.order_by("pk").values_list("ledger_hash", flat=True)) == hashes
+    call_command("verify_ledgers", stdout=io.StringIO())  # the chain is untouched
+
+
+def test_a_command_export_that_fails_writes_no_file_and_records_nothing(
+    tmp_path, monkeypatch, world, ledgers
+):
+    fail_mid_stream(monkeypatch, "csv")
+    path = tmp_path / "ledger.csv"
+    with pytest.raises(CommandError, match="export failed, nothing recorded") as failure:
+        call_command(
+            "export_ledger", month="2026-11", format="csv", output=str(path), stderr=io.StringIO()
+        )
+    assert failure.value.returncode == 1
+    assert not path.exists() and not list(tmp_path.iterdir())
+    assert not LedgerExport.objects.exists()

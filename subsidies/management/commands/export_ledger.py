@@ -53,7 +53,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc))
         for township in ledger.left_out:
             self.stderr.write(f"left out, not locked: {township}")
-        record = self._write(stream, options["output"])
+        try:
+            record = self._write(stream, options["output"])
+        except Exception as exc:  # the stream ended with its failure marker, recorded nothing
+            raise CommandError(
+                f"export failed, nothing recorded and no file written: {exc!r}", returncode=1
+            ) from exc
         if options["format"] == ExportFormat.BANK:
             for item in exports.bank_exclusions(ledger):
                 self.stderr.write(
