@@ -18,7 +18,7 @@ def no_formula(value: str) -> None:
         )
 
 
-BANK_ACCOUNT = re.compile(r"\d+(?: \d+)*")
+BANK_ACCOUNT = re.compile(r"[0-9]+(?: [0-9]+)*")  # ASCII digits only
 BANK_ACCOUNT_DIGITS = (8, 32)
 
 
