@@ -25,6 +25,14 @@ MESSAGE = "A bank account is 8 to 32 digits, optionally grouped by spaces."
 
 
 @pytest.fixture(autouse=True)
+def _english_client(client):
+    """The messages asserted are the English msgids: the requests ask for English."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):
         yield

@@ -38,6 +38,14 @@ def registry(person):
     return {name: getattr(person, name) for name in REGISTRY_FIELDS}
 
 
+@pytest.fixture(autouse=True)
+def _english_client(client):
+    """The messages asserted are the English msgids: the requests ask for English."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 @pytest.fixture
 def former(world):
     """A person of township A whose phone and bank fields are empty (the probe's target)."""
