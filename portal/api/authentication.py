@@ -5,6 +5,7 @@ authenticates a token only later, inside the view, so every token write was logg
 an actor. These classes are DRF's own, and on success they put the user into the request's
 auditlog context (:func:`portal.audit.name_actor`), for token and session alike."""
 
+from drf_spectacular.authentication import SessionScheme, TokenScheme
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from portal.audit import name_actor
@@ -24,3 +25,13 @@ class AuditedSessionAuthentication(_NamesActor, SessionAuthentication):
 
 class AuditedTokenAuthentication(_NamesActor, TokenAuthentication):
     pass
+
+
+# The OpenAPI schema describes them as DRF's own classes (drf-spectacular resolves an
+# authenticator through an extension registered for its exact class).
+class AuditedSessionScheme(SessionScheme):
+    target_class = AuditedSessionAuthentication
+
+
+class AuditedTokenScheme(TokenScheme):
+    target_class = AuditedTokenAuthentication
