@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.validators import no_formula
+from portal.validators import no_formula, validate_bank_account
 
 from .choices import Education, EndReason, Gender, Grade, PostRole
 from .constraints import OneHolderPerDayConstraint
@@ -34,7 +34,9 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     bank_name = models.CharField(_("bank"), max_length=100, blank=True, validators=[no_formula])
-    bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
+    bank_account = models.CharField(
+        _("bank account"), max_length=40, blank=True, validators=[validate_bank_account]
+    )
     died_on = models.DateField(_("date of death"), null=True, blank=True)
     # Payroll corrections look for rows changed after a ledger was locked (SPEC §3).
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)

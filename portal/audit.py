@@ -193,6 +193,23 @@ def acting_as(user) -> Iterator[None]:
             auditlog_value.set(current)
 
 
+def name_actor(user) -> None:
+    """Name ``user`` as the actor of the current request's entries, after the request began
+    (the API authenticates a token inside the view, after auditlog's middleware set an
+    anonymous context). auditlog reads the actor from the context when it saves an entry,
+    so setting it here covers every write that follows in the request."""
+    from auditlog.context import auditlog_value
+
+    if not getattr(user, "pk", None):
+        return
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        return  # no request context (a command, a task): acting_as() names their actor
+    if context.get("actor") is None:
+        context["actor"] = user
+
+
 def record(
     instance: Model,
     *,

@@ -20,6 +20,26 @@ def ensure_role(user, roles, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def is_filer(user, instance) -> bool:
+    """Whether ``user`` filed ``instance`` (declared it, prepared it, logged it): the record
+    says so through its ``filed_by(user)`` method."""
+    if user is None or not getattr(user, "pk", None):
+        return False  # the system (commands, tasks) files nothing in anyone's name
+    return bool(instance.filed_by(user))
+
+
+def ensure_not_filer(user, instance, message: str | None = None) -> None:
+    """Separation of duties (issue 9 item 7): nobody takes a review step on something they
+    filed — an allowance declaration, an award list, a self-logged training entry. Superusers
+    too. The pages and the API do not offer the step (:func:`is_filer`)."""
+    if is_filer(user, instance):
+        from django.utils.translation import gettext as _
+
+        raise PermissionDenied(
+            message or _("You filed this yourself: someone else must take this step.")
+        )
+
+
 def ensure_may_change(user, instance: models.Model) -> None:
     """Refuse a write to a row that lies outside the user's scope (or to a new row whose
     place lies outside it, checked by the caller through the parent's scope)."""

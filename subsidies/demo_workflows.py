@@ -64,9 +64,12 @@ def _former_secretaries(township, limit: int) -> list:
     return chosen
 
 
-def _declare(town, person, village, tenures, today):
+def _declare(person, village, tenures, today):
+    # Filed by the demo loader itself (no user): the demo's one township staff login then
+    # takes the review steps, which nobody may take on a declaration they filed (issue 9
+    # item 7). The payee data is the registry's, so approval keeps it.
     return allowance.application_declare(
-        user=town,
+        user=None,
         village=village,
         name=person.name,
         id_number=person.id_number,
@@ -103,7 +106,7 @@ def load_workflow_demo(*, users: dict[str, User], today: date, say=print) -> Non
         with transaction.atomic():
             cases = _former_secretaries(town.township, 3)
             for n, (person, village, tenures) in enumerate(cases):
-                application = _declare(town, person, village, tenures, today)
+                application = _declare(person, village, tenures, today)
                 if n == 2:
                     continue  # waits for the village review
                 allowance.application_village_review(

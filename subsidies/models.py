@@ -548,6 +548,15 @@ class AwardList(ConcurrentTransitionMixin, models.Model):
     def get_absolute_url(self):
         return reverse("awards:award-detail", kwargs={"pk": self.pk})
 
+    def filed_by(self, user) -> bool:
+        """Whoever prepared the list, chose among the tied or submitted it filed it
+        (``portal.services.ensure_not_filer``): their events keep the status or submit."""
+        return (
+            self.events.filter(user_id=user.pk)
+            .filter(Q(from_status=F("to_status")) | Q(to_status=AwardStatus.SUBMITTED))
+            .exists()
+        )
+
     @transition(
         field=status, source=[AwardStatus.DRAFT, AwardStatus.RETURNED], target=AwardStatus.SUBMITTED
     )

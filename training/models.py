@@ -341,6 +341,10 @@ class SelfLoggedTraining(models.Model):
     def get_evidence_url(self):
         return reverse("training:evidence", kwargs={"pk": self.pk})
 
+    def filed_by(self, user) -> bool:
+        """The person logged it themself (``portal.services.ensure_not_filer``)."""
+        return user.person_id is not None and user.person_id == self.person_id
+
 
 class TrainingReminder(models.Model):
     """An "already sent" record: one R-TRN-1 reminder per person and ISO week."""

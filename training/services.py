@@ -31,6 +31,7 @@ from portal.scope import CHANGE, scope_queryset
 from portal.services import (
     constraint_message,
     ensure_may_change,
+    ensure_not_filer,
     ensure_parent_in_scope,
     notification_send,
     validated_save,
@@ -224,6 +225,8 @@ def self_logged_training_review(*, user, entries: Iterable, approve: bool, reaso
     )
     if len(rows) != len(ids):
         raise PermissionDenied(_("Some of the chosen entries are outside your scope."))
+    for row in rows:  # nobody verifies training they logged themself (issue 9 item 7)
+        ensure_not_filer(user, row, _("Nobody verifies training they logged themself."))
     not_pending = [r for r in rows if r.status != EntryStatus.PENDING]
     if not_pending:
         raise ValidationError(

@@ -190,7 +190,10 @@ class VerificationQueueView(RoleRequiredMixin, ScopedListView):
     template_name = "training/queue.html"
 
     def get_queryset(self):
-        return selectors.self_logged_list(user=self.request.user).order_by("date", "pk")
+        # a reviewer's own entries are not theirs to verify (issue 9 item 7)
+        user = self.request.user
+        entries = selectors.self_logged_list(user=user).order_by("date", "pk")
+        return entries.exclude(person_id=user.person_id) if user.person_id else entries
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

@@ -1,14 +1,15 @@
 from rest_framework import serializers
 
 from portal.api.serializers import ScopedModelSerializer
-from portal.masking import mask_bank_account, mask_id_number
+from portal.masking import mask_bank_account, mask_id_number, mask_phone
 
 from ..models import AnnualAssessment, HealthCheck, PerformanceAppraisal, Person, Post
 
 
 class PersonSerializer(ScopedModelSerializer):
-    """ID numbers are masked in lists; the bank account is masked everywhere (SPEC §2) and
-    can only be written."""
+    """ID numbers and phones are masked in lists and for readers who do not keep the record
+    (as on the pages); the bank account is masked everywhere (SPEC §2) and can only be
+    written."""
 
     bank_account_masked = serializers.SerializerMethodField()
 
@@ -42,7 +43,10 @@ class PersonSerializer(ScopedModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if not self.context.get("full_id_number"):
+            # masked as the pages mask them: in lists, and for those who do not keep the
+            # record (finance reads people; issue 9 item 6)
             data["id_number"] = mask_id_number(instance.id_number)
+            data["phone"] = mask_phone(instance.phone)
         return data
 
 

@@ -218,8 +218,9 @@ CELERY_BEAT_SCHEDULE = {
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's own, naming the user as the audit actor once authenticated (issue 9 item 3)
+        "portal.api.authentication.AuditedSessionAuthentication",
+        "portal.api.authentication.AuditedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.ScopedModelPermission"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",

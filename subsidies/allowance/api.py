@@ -23,6 +23,7 @@ from portal.choices import Role
 from portal.masking import mask_bank_account, mask_id_number
 from portal.models import User
 from portal.scope import scope_queryset
+from portal.validators import no_formula, validate_bank_account
 
 from . import selectors, services
 from .choices import ReportBody
@@ -127,6 +128,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
     eligibility = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
     grant = serializers.SerializerMethodField()
+    payee = serializers.SerializerMethodField()
 
     class Meta(ApplicationSerializer.Meta):
         fields = [
@@ -142,8 +144,20 @@ class ApplicationDetailSerializer(ApplicationSerializer):
             "eligibility",
             "actions",
             "grant",
+            "payee",
         ]
         read_only_fields = fields
+
+    def get_payee(self, obj) -> dict:
+        """The account as filed beside the registry's, masked (SPEC §2), and its state."""
+        payee = selectors.payee_comparison(obj)
+        return {
+            "state": payee.state,
+            "registry_bank_name": payee.registry_bank_name,
+            "registry_account": mask_bank_account(payee.registry_account),
+            "filed_bank_name": payee.filed_bank_name,
+            "filed_account": mask_bank_account(payee.filed_account),
+        }
 
     def get_eligibility(self, obj) -> dict:
         assessment = selectors.assess(obj)
@@ -206,9 +220,15 @@ class DeclarationSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     id_number = serializers.CharField(max_length=18)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    bank_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    bank_name = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", validators=[no_formula]
+    )
     bank_account = serializers.CharField(
-        max_length=40, required=False, allow_blank=True, default=""
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[validate_bank_account],
     )
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     declared_on = serializers.DateField()
@@ -231,6 +251,16 @@ class DeclarationSerializer(serializers.Serializer):
 
 class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ApproveSerializer(CommentSerializer):
+    """The decision with the account it pays: ``registry`` or ``filed`` (needed when the two
+    differ); ``update_registry`` writes a confirmed filed account into the registry."""
+
+    payee = serializers.ChoiceField(
+        choices=[selectors.REGISTRY, selectors.FILED], required=False, allow_blank=True, default=""
+    )
+    update_registry = serializers.BooleanField(required=False, default=False)
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -339,13 +369,17 @@ class AllowanceApplicationViewSet(
         services.opinion_record(user=request.user, application=application, text=data["text"])
         return self._detail(application)
 
-    @extend_schema(request=CommentSerializer, responses=ApplicationDetailSerializer)
+    @extend_schema(request=ApproveSerializer, responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        data = self._payload(CommentSerializer, request)
+        data = self._payload(ApproveSerializer, request)
         application = self.get_object()
         services.application_approve(
-            user=request.user, application=application, comment=data["comment"]
+            user=request.user,
+            application=application,
+            comment=data["comment"],
+            payee=data["payee"],
+            update_registry=data["update_registry"],
         )
         return self._detail(application)
 
@@ -421,7 +455,8 @@ class GrantSerializer(ScopedModelSerializer):
         return last.isoformat() if last else None
 
     def get_bank_account(self, obj) -> str:
-        return mask_bank_account(obj.person.bank_account)
+        """The confirmed account the grant pays, masked."""
+        return mask_bank_account(obj.bank_account)
 
 
 class AllowanceGrantViewSet(viewsets.ReadOnlyModelViewSet):

@@ -11,6 +11,7 @@ from portal.choices import Role
 from portal.forms import DateInput
 from portal.models import User
 from portal.scope import scope_queryset
+from portal.validators import no_formula, validate_bank_account
 from subsidies.forms import MonthField
 
 SCAN_ACCEPT = "application/pdf,image/jpeg,image/png"
@@ -44,8 +45,19 @@ class DeclarationForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), max_length=18)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     address = forms.CharField(label=_("address"), max_length=200, required=False)
-    bank_name = forms.CharField(label=_("bank"), max_length=100, required=False)
-    bank_account = forms.CharField(label=_("bank account"), max_length=40, required=False)
+    bank_name = forms.CharField(
+        label=_("bank"), max_length=100, required=False, validators=[no_formula]
+    )
+    bank_account = forms.CharField(
+        label=_("bank account"),
+        max_length=40,
+        required=False,
+        validators=[validate_bank_account],
+        help_text=_(
+            "Kept with the declaration: township staff confirm it when they approve; the "
+            "registry is not changed by the declaration."
+        ),
+    )
     declared_on = forms.DateField(label=_("declared on"), widget=DateInput())
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -94,6 +106,20 @@ RefereeFormSet = forms.formset_factory(RefereeForm, extra=2, max_num=10)
 class CommentForm(forms.Form):
     comment = forms.CharField(
         label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ApproveForm(CommentForm):
+    """The decision with the account it pays (issue 9)."""
+
+    payee = forms.ChoiceField(
+        label=_("the allowance pays"),
+        choices=[("registry", _("the registry's account")), ("filed", _("the account as filed"))],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    update_registry = forms.BooleanField(
+        label=_("also enter the account as filed into the registry"), required=False
     )
 
 

@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from cadres.choices import EndReason
 from portal.choices import ReviewerKind
 from portal.models import TransitionEvent, user_fk
+from portal.validators import no_formula, validate_bank_account
 
 from .choices import ApplicationStatus, GrantStatus, GrantTier, ReportBody
 
@@ -53,6 +54,19 @@ class AllowanceApplication(ConcurrentTransitionMixin, models.Model):
     declared_on = models.DateField(_("declared on"))
     declared_by = user_fk(_("declared by"))
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # The payee data as filed (R-ALW-4 step 1). The declaration never writes them into the
+    # registry: township staff confirm the account when they approve, and the grant pays
+    # the confirmed one (STYLE "Nobody writes on someone else's behalf").
+    payee_phone = models.CharField(_("phone as filed"), max_length=20, blank=True)
+    payee_bank_name = models.CharField(
+        _("bank as filed"), max_length=100, blank=True, validators=[no_formula]
+    )
+    payee_bank_account = models.CharField(
+        _("bank account as filed"),
+        max_length=40,
+        blank=True,
+        validators=[validate_bank_account],
+    )
     note = models.TextField(_("note"), blank=True)
     status = FSMField(
         _("status"), default=S.DECLARED, choices=ApplicationStatus.choices, protected=True
@@ -78,6 +92,11 @@ class AllowanceApplication(ConcurrentTransitionMixin, models.Model):
                 ),
             ),
             models.CheckConstraint(
+                name="%(app_label)s_%(class)s_payee_account_has_bank",
+                condition=Q(payee_bank_account="") | ~Q(payee_bank_name=""),
+                violation_error_message=_("A bank account needs the bank's name."),
+            ),
+            models.CheckConstraint(
                 name="%(app_label)s_%(class)s_reason_given",
                 condition=(~Q(status=S.SUSPENDED) | ~Q(suspension_reason=""))
                 & (~Q(status=S.REJECTED) | ~Q(rejection_reason="")),
@@ -90,6 +109,10 @@ class AllowanceApplication(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("allowance:application-detail", kwargs={"pk": self.pk})
+
+    def filed_by(self, user) -> bool:
+        """The declarant filed it (``portal.services.ensure_not_filer``)."""
+        return self.declared_by_id is not None and self.declared_by_id == user.pk
 
     # The transitions (R-ALW-4); services call them in transactions and record an event.
     @transition(field=status, source=S.DECLARED, target=S.VILLAGE_REVIEWED)
@@ -328,6 +351,17 @@ class AllowanceGrant(models.Model):
     )
     stop_reason = models.TextField(_("reason for stopping"), blank=True)
     policy_label = models.CharField(_("policy"), max_length=7)
+    # The account township staff confirmed at approval: the allowance lines (and so the bank
+    # file) pay this one, never an account a declaration named on its own.
+    bank_name = models.CharField(
+        _("confirmed bank"), max_length=100, blank=True, validators=[no_formula]
+    )
+    bank_account = models.CharField(
+        _("confirmed bank account"),
+        max_length=40,
+        blank=True,
+        validators=[validate_bank_account],
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = user_fk(_("created by"))
 
@@ -356,6 +390,11 @@ class AllowanceGrant(models.Model):
                 name="%(app_label)s_%(class)s_stopped_has_end",
                 condition=~Q(status=GrantStatus.STOPPED) | Q(end_month__isnull=False),
                 violation_error_message=_("A stopped grant needs its last payable month."),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_account_has_bank",
+                condition=Q(bank_account="") | ~Q(bank_name=""),
+                violation_error_message=_("A bank account needs the bank's name."),
             ),
         ]
 

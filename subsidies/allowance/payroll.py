@@ -6,8 +6,10 @@ payable month on): a regular "living allowance" line for the run's month, unless
 the month of death (or the grant's end) or already paid; on the grant's first payment ONE
 arrears line for the months from the first payable month to the month before the run; and,
 when a death is recorded after months beyond it were paid, one negative adjustment that
-reclaims them. What other runs paid is read from their lines (``source = "grant:<id>"``), so
-recomputing a run, or computing months out of order, never pays a month twice."""
+reclaims them. Each line pays the grant's confirmed account (the one township staff
+confirmed when they approved), not whatever the registry holds. What other runs paid is read
+from their lines (``source = "grant:<id>"``), so recomputing a run, or computing months out
+of order, never pays a month twice."""
 
 from __future__ import annotations
 
@@ -40,6 +42,8 @@ def allowances(run: PayrollRun) -> list:
             "end_month",
             "person__died_on",
             "person__village_id",
+            "bank_name",
+            "bank_account",
         )
     )
     if not grants:
@@ -60,7 +64,19 @@ def allowances(run: PayrollRun) -> list:
             paid[source][month] += sign
     people = selectors.payees(person_ids)
     rows = []
-    for pk, person_id, amount, tier, months, start, end, died_on, village_id in grants:
+    for (
+        pk,
+        person_id,
+        amount,
+        tier,
+        months,
+        start,
+        end,
+        died_on,
+        village_id,
+        bank,
+        account,
+    ) in grants:
         source = f"grant:{pk}"
         last = end
         if died_on is not None:
@@ -77,5 +93,8 @@ def allowances(run: PayrollRun) -> list:
                 pays_for = settlement.reclaim[0]
             row = _row(line, person_id, people[person_id], pays_for, source=source)
             row.village_id = village_id
+            # the account township staff confirmed at approval, never the registry's own
+            # (which a declaration cannot change either): issue 9, R-ALW-4 step 5
+            row.bank_name, row.bank_account = bank, account
             rows.append(row)
     return rows

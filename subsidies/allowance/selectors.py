@@ -15,6 +15,8 @@ from cadres.models import Post
 from portal.choices import Role
 from portal.dates import month_end, month_start
 from portal.scope import CHANGE, scope_queryset
+from portal.services import is_filer
+from portal.validators import bank_account_digits
 from subsidies.selectors import policy_for
 
 from . import rules
@@ -154,6 +156,58 @@ def tenure_comparison(application: AllowanceApplication) -> list[TenureRow]:
     return rows
 
 
+# --- The payee: the account as filed beside the registry's ----------------------------------
+
+KEPT, ADDED, DIFFERS, NONE = "kept", "added", "differs", "none"
+REGISTRY, FILED = "registry", "filed"
+
+
+@dataclass(frozen=True)
+class PayeeComparison:
+    """The account a declaration was filed with beside the registry's (issue 9): ``kept``
+    (nothing filed, or the registry's), ``added`` (the registry has none), ``differs`` (both,
+    not the same), ``none`` (neither). Township staff confirm one when they approve."""
+
+    registry_bank_name: str
+    registry_account: str
+    filed_bank_name: str
+    filed_account: str
+    filed_phone: str
+    state: str
+
+    @property
+    def default_choice(self) -> str | None:
+        """The account approval confirms unless staff choose: None when they must choose."""
+        return {KEPT: REGISTRY, NONE: REGISTRY, ADDED: FILED}.get(self.state)
+
+    def account(self, choice: str) -> tuple[str, str]:
+        """(bank name, account) of ``registry`` or ``filed``."""
+        if choice == FILED:
+            return self.filed_bank_name, self.filed_account
+        return self.registry_bank_name, self.registry_account
+
+
+def payee_comparison(application: AllowanceApplication) -> PayeeComparison:
+    person = application.person
+    registry, filed = person.bank_account or "", application.payee_bank_account or ""
+    if not filed:
+        state = KEPT if registry else NONE
+    elif not registry:
+        state = ADDED
+    elif bank_account_digits(registry) == bank_account_digits(filed):
+        state = KEPT
+    else:
+        state = DIFFERS
+    return PayeeComparison(
+        registry_bank_name=person.bank_name,
+        registry_account=registry,
+        filed_bank_name=application.payee_bank_name,
+        filed_account=filed,
+        filed_phone=application.payee_phone,
+        state=state,
+    )
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
@@ -206,6 +260,8 @@ def actions_for(user, application: AllowanceApplication) -> list[str]:
     """The steps this user may offer on this application now (the services check again)."""
     if not scope_queryset(user, AllowanceApplication, CHANGE).filter(pk=application.pk).exists():
         return []
+    if is_filer(user, application):
+        return []  # the declarant reviews nothing they declared (issue 9 item 7)
     role = _role(user)
     staff = role in (Role.TOWNSHIP_STAFF, "superuser")
     status = application.status
@@ -243,7 +299,8 @@ def queues(*, user) -> list[QueueStep]:
     """The applications waiting for this user's role, one list per step they act on."""
     from django.utils.translation import gettext as _
 
-    base = application_list(user=user)
+    # nothing the user declared waits for them (issue 9 item 7)
+    base = application_list(user=user).exclude(declared_by_id=user.pk)
     role = _role(user)
     steps: list[QueueStep] = []
     if role in (Role.SECRETARY, Role.TOWNSHIP_STAFF, "superuser"):

@@ -44,12 +44,14 @@ from branches.models import Village
 from cadres.choices import EndReason
 from cadres.models import Person
 from cadres.services import person_record
-from cadres.validators import normalise_id_number
+from cadres.validators import normalise_id_number, validate_id_number
 from portal.choices import ReviewerKind, Role
 from portal.dates import month_start
+from portal.masking import mask_bank_account
 from portal.models import User
 from portal.scope import CHANGE, scope_queryset
-from portal.services import ensure_role, validated_save
+from portal.services import ensure_not_filer, ensure_role, validated_save
+from portal.validators import no_formula, validate_bank_account
 from subsidies.choices import Component
 from subsidies.models import PaymentLine, PayrollRun
 
@@ -122,6 +124,15 @@ def _in_scope(user, application: AllowanceApplication) -> None:
         raise PermissionDenied(_("This application is outside your scope."))
 
 
+def _not_declarant(user, application: AllowanceApplication) -> None:
+    """Issue 9 item 7: whoever declared the application takes none of its review steps."""
+    ensure_not_filer(
+        user,
+        application,
+        _("You declared this application: someone else takes its review steps."),
+    )
+
+
 def _transition(application: AllowanceApplication, method: str) -> str:
     """Take a transition or refuse it, naming the step the application is at and the next."""
     from_status = application.status
@@ -188,34 +199,57 @@ def scan_check(upload) -> str:
     return kind
 
 
-def _person_for(*, user, village: Village, name: str, id_number: str, **data) -> Person:
-    """The registry's person with this ID number, or a new one registered in ``village``.
+def _refuse_person() -> ValidationError:
+    # One message for every case, so that a declaration reveals neither a registry name nor
+    # that an ID number exists in another township (issue 9).
+    return ValidationError({"id_number": _("This person cannot be declared here.")})
 
-    A secretary may not write the registry otherwise; the declaration creates the record of
-    the former secretary of their own village on their behalf (the village was checked)."""
+
+def _person_for(*, user, village: Village, name: str, id_number: str) -> Person:
+    """The registry's person with this ID number, registered in a village of ``village``'s
+    township that the user may see; the name must be the registry's. The declaration never
+    writes the registry on the declarant's behalf (STYLE "Nobody writes on someone else's
+    behalf"): a person the registry lacks is registered by township staff — as their own
+    write, with their scope checked — and a secretary is refused. Every refusal is the same
+    message ("This person cannot be declared here.")."""
     number = normalise_id_number(id_number)
-    person = Person.objects.select_for_update().filter(id_number=number).first()
+    try:
+        validate_id_number(number)  # a typo is named; it says nothing about the registry
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages})
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("village")
+        .filter(id_number=number)
+        .first()
+    )
     if person is None:
-        return person_record(
-            user=None,
-            village=village,
-            name=name.strip(),
-            id_number=number,
-            **{k: v for k, v in data.items() if v},
-        )
-    if person.village.township_id != village.township_id:
-        raise ValidationError({"id_number": _("This ID number is registered in another township.")})
-    if person.name != name.strip():
-        raise ValidationError(
-            {
-                "name": _("The registry has this ID number under the name %(name)s.")
-                % {"name": person.name}
-            }
-        )
-    changed = {k: v for k, v in data.items() if v and not getattr(person, k)}
-    if changed:
-        person = person_record(user=None, person=person, **changed)
+        if user is not None and _role(user) not in (STAFF, "superuser"):
+            raise _refuse_person()
+        # township staff may add this person to the registry themselves: their own write
+        return person_record(user=user, village=village, name=name.strip(), id_number=number)
+    if person.village.township_id != village.township_id or person.name != name.strip():
+        raise _refuse_person()
+    if user is not None and not (
+        scope_queryset(user, Village).filter(pk=person.village_id).exists()
+    ):
+        raise _refuse_person()
     return person
+
+
+def _check_payee(errors: dict, *, bank_name: str, bank_account: str) -> None:
+    """The filed account is 8-32 digits and names its bank (the same rules as the registry's,
+    under the declaration's field names)."""
+    for field, value, check in (
+        ("bank_account", bank_account, validate_bank_account),
+        ("bank_name", bank_name, no_formula),
+    ):
+        try:
+            check((value or "").strip())
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+    if (bank_account or "").strip() and not (bank_name or "").strip() and "bank_name" not in errors:
+        errors["bank_name"] = [_("A bank account needs the bank's name.")]
 
 
 def _clean_tenures(tenures, village: Village, declared_on: date, errors: dict) -> list[dict]:
@@ -308,17 +342,10 @@ def application_declare(
                 kinds.append(scan_check(upload))
             except ValidationError as exc:
                 errors.setdefault("scans", []).extend(exc.messages)
+    _check_payee(errors, bank_name=bank_name, bank_account=bank_account)
     if errors:
         raise ValidationError(errors)
-    person = _person_for(
-        user=user,
-        village=village,
-        name=name,
-        id_number=id_number,
-        phone=phone,
-        bank_name=bank_name,
-        bank_account=bank_account,
-    )
+    person = _person_for(user=user, village=village, name=name, id_number=id_number)
     if AllowanceApplication.objects.filter(person=person).exclude(status=S.REJECTED).exists():
         # the named constraint says the same when two declarations race
         raise ValidationError(
@@ -331,6 +358,9 @@ def application_declare(
             declared_on=declared_on,
             declared_by=_user(user),
             address=address,
+            payee_phone=(phone or "").strip(),
+            payee_bank_name=(bank_name or "").strip(),
+            payee_bank_account=(bank_account or "").strip(),
             note=note,
         ),
         exclude=["status"],  # protected: only transitions set it
@@ -373,6 +403,7 @@ def application_village_review(
     recording the village's result."""
     application = _locked(application)
     _in_scope(user, application)
+    _not_declarant(user, application)
     ensure_role(
         user,
         {STAFF, Role.SECRETARY},
@@ -392,6 +423,7 @@ def application_start_review(
     township); the application is then sent to the reviewers."""
     application = _locked(application)
     _in_scope(user, application)
+    _not_declarant(user, application)
     ensure_role(user, {STAFF}, _("Only township staff start the township review."))
     if (
         investigator is None
@@ -435,6 +467,7 @@ def opinion_record(*, user, application: AllowanceApplication, text: str) -> Rev
             _("Only a discipline or comprehensive-management reviewer records an opinion.")
         )
     _in_scope(user, application)
+    _not_declarant(user, application)
     if application.status != S.TOWNSHIP_REVIEW:
         raise ValidationError(
             _(
@@ -455,15 +488,58 @@ def _missing_opinions(application) -> list[str]:
     return [str(k.label) for k in ReviewerKind if k.value not in have]
 
 
+PAYEE_WORDS = {
+    selectors.REGISTRY: gettext_lazy("the registry's account"),
+    selectors.FILED: gettext_lazy("the account as filed"),
+}
+
+
+def _confirm_payee(
+    user, application: AllowanceApplication, payee: str, update_registry: bool
+) -> tuple[str, str, str]:
+    """The account township staff confirm at approval (issue 9): the registry's or the one
+    filed; they must choose when the two differ. With ``update_registry`` the confirmed
+    filed account is written into the registry — by the approving user, as their own write
+    (scope checked by ``person_record``, audited with them as the actor)."""
+    comparison = selectors.payee_comparison(application)
+    choice = payee or comparison.default_choice
+    if choice not in PAYEE_WORDS:
+        raise ValidationError(
+            {
+                "payee": _(
+                    "The bank account as filed differs from the registry's: choose which one "
+                    "the allowance pays."
+                )
+            }
+        )
+    bank_name, account = comparison.account(choice)
+    if update_registry and choice == selectors.FILED and account:
+        person_record(
+            user=user, person=application.person, bank_name=bank_name, bank_account=account
+        )
+    note = _("Paid to %(which)s: %(account)s.") % {
+        "which": PAYEE_WORDS[choice],
+        "account": mask_bank_account(account) or _("no account"),
+    }
+    return bank_name, account, note
+
+
 @transaction.atomic
 def application_approve(
-    *, user, application: AllowanceApplication, comment: str = ""
+    *,
+    user,
+    application: AllowanceApplication,
+    comment: str = "",
+    payee: str = "",
+    update_registry: bool = False,
 ) -> AllowanceGrant:
     """The township committee approves: both opinions must be in and the rules must find the
     former secretary eligible (R-ALW-1, R-ALW-2); the grant is entered in the allowance
-    ledger with its monthly amount and first payable month (R-ALW-3)."""
+    ledger with its monthly amount and first payable month (R-ALW-3) and the account township
+    staff confirm (``payee``: ``registry`` or ``filed``; see :func:`_confirm_payee`)."""
     application = _locked(application)
     _in_scope(user, application)
+    _not_declarant(user, application)
     ensure_role(user, {STAFF}, _("Only township staff record the committee's decision."))
     if application.status == S.TOWNSHIP_REVIEW:
         missing = _missing_opinions(application)
@@ -486,9 +562,10 @@ def application_approve(
                 _("Not eligible: %(reason)s") % {"reason": refusal(assessment.result)}
             )
     from_status = _transition(application, "approve")
+    bank_name, account, payee_note = _confirm_payee(user, application, payee, update_registry)
     application.decided_at = timezone.now()
     application.save()
-    _event(application, from_status, user, comment)
+    _event(application, from_status, user, "\n".join(t for t in (comment, payee_note) if t))
     result = assessment.result
     grant = validated_save(
         AllowanceGrant(
@@ -499,6 +576,8 @@ def application_approve(
             monthly_amount=result.monthly_amount,
             start_month=assessment.first_month,
             policy_label=assessment.policy.label,
+            bank_name=bank_name,
+            bank_account=account,
             created_by=_user(user),
         )
     )
@@ -528,6 +607,7 @@ def _reason(reason: str, field: str, message: str) -> str:
 def application_suspend(*, user, application: AllowanceApplication, reason: str):
     application = _locked(application)
     _in_scope(user, application)
+    _not_declarant(user, application)
     ensure_role(user, {STAFF}, _("Only township staff record the committee's decision."))
     reason = _reason(reason, "reason", _("Say why the application is suspended."))
     from_status = _transition(application, "suspend")
@@ -542,6 +622,7 @@ def application_suspend(*, user, application: AllowanceApplication, reason: str)
 def application_resume(*, user, application: AllowanceApplication, comment: str = ""):
     application = _locked(application)
     _in_scope(user, application)
+    _not_declarant(user, application)
     ensure_role(user, {STAFF}, _("Only township staff resume a suspended application."))
     from_status = _transition(application, "resume")
     application.save()
@@ -553,6 +634,7 @@ def application_resume(*, user, application: AllowanceApplication, comment: str 
 def application_reject(*, user, application: AllowanceApplication, reason: str):
     application = _locked(application)
     _in_scope(user, application)
+    _not_declarant(user, application)
     ensure_role(user, {STAFF}, _("Only township staff record the committee's decision."))
     reason = _reason(reason, "reason", _("Say why the application is rejected."))
     from_status = _transition(application, "reject")
@@ -574,6 +656,7 @@ def report_acknowledge(
     "paid" at once if a ledger with its allowance is already locked)."""
     application = _locked(application)
     _in_scope(user, application)
+    _not_declarant(user, application)
     if body not in ReportBody.values:
         raise ValidationError({"body": _("Choose the body that acknowledges.")})
     ensure_role(

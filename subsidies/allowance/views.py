@@ -27,6 +27,7 @@ from .choices import ReportBody
 from .filtersets import AllowanceApplicationFilterSet, AllowanceGrantFilterSet
 from .forms import (
     AcknowledgeForm,
+    ApproveForm,
     CommentForm,
     DeclarationForm,
     InvestigatorForm,
@@ -161,6 +162,7 @@ class ApplicationDetailView(LoginRequiredMixin, View):
         assessment = selectors.assess(application)
         actions = selectors.actions_for(request.user, application)
         acknowledged = {a.body: a for a in application.acknowledgements.select_related("user")}
+        payee = selectors.payee_comparison(application)
         context = {
             "application": application,
             "person": application.person,
@@ -180,6 +182,8 @@ class ApplicationDetailView(LoginRequiredMixin, View):
             "ack_actions": [
                 a.removeprefix("acknowledge-") for a in actions if a.startswith("acknowledge-")
             ],
+            "payee": payee,
+            "approve_form": ApproveForm(initial={"payee": payee.default_choice}),
             "comment_form": CommentForm(),
             "reason_form": ReasonForm(),
             "investigator_form": InvestigatorForm(application=application),
@@ -216,7 +220,15 @@ class ApplicationActionView(LoginRequiredMixin, View):
                 )
                 messages.success(request, _("The township review has started."))
             elif action == "approve":
-                services.application_approve(user=user, application=application, comment=comment)
+                form = ApproveForm(request.POST)
+                form.is_valid()
+                services.application_approve(
+                    user=user,
+                    application=application,
+                    comment=comment,
+                    payee=form.cleaned_data.get("payee", ""),
+                    update_registry=form.cleaned_data.get("update_registry", False),
+                )
                 messages.success(request, _("Approved: the grant is in the allowance ledger."))
             elif action == "suspend":
                 services.application_suspend(user=user, application=application, reason=reason)

@@ -21,7 +21,7 @@ from django_fsm import TransitionNotAllowed
 from branches.models import Township
 from portal.choices import Role
 from portal.scope import CHANGE, scope_queryset
-from portal.services import ensure_role
+from portal.services import ensure_not_filer, ensure_role
 from subsidies.choices import AwardStatus
 from subsidies.models import AwardEntry, AwardEvent, AwardList
 
@@ -53,6 +53,12 @@ def _in_scope(user, award_list: AwardList) -> None:
         return
     if not scope_queryset(user, AwardList, CHANGE).filter(pk=award_list.pk).exists():
         raise PermissionDenied(_("This award list is outside your scope."))
+
+
+def _not_preparer(user, award_list: AwardList) -> None:
+    """Issue 9 item 7: whoever prepared or submitted the list does not approve, return or
+    record it."""
+    ensure_not_filer(user, award_list, _("You prepared this award list: someone else approves it."))
 
 
 def _event(award_list: AwardList, from_status: str, user, comment: str = "") -> None:
@@ -226,6 +232,7 @@ def award_list_approve(*, user, award_list: AwardList, comment: str = "") -> Awa
     computed after approval."""
     award_list = _locked(award_list)
     _in_scope(user, award_list)
+    _not_preparer(user, award_list)
     ensure_role(user, {ADMIN}, _("Only the district admin approves the award list."))
     from_status = _transition(award_list, "approve")
     award_list.approved_at = timezone.now()
@@ -239,6 +246,7 @@ def award_list_return(*, user, award_list: AwardList, reason: str) -> AwardList:
     """The district admin returns a submitted list to the township, with the reason."""
     award_list = _locked(award_list)
     _in_scope(user, award_list)
+    _not_preparer(user, award_list)
     ensure_role(user, {ADMIN}, _("Only the district admin returns the award list."))
     reason = (reason or "").strip()
     if not reason:
@@ -254,6 +262,7 @@ def award_list_record(*, user, award_list: AwardList, comment: str = "") -> Awar
     """Finance records the approved list."""
     award_list = _locked(award_list)
     _in_scope(user, award_list)
+    _not_preparer(user, award_list)
     ensure_role(user, {FINANCE}, _("Only finance records the award list."))
     from_status = _transition(award_list, "record")
     award_list.save()

@@ -18,6 +18,7 @@ from django.views import View
 from branches.models import Township
 from portal.choices import Role
 from portal.scope import CHANGE, scope_queryset
+from portal.services import is_filer
 from portal.views import ScopedListView
 from subsidies.choices import AwardStatus
 from subsidies.models import AwardList
@@ -49,9 +50,11 @@ def actions_for(user, award_list: AwardList) -> list[str]:
     out = []
     if role in (Role.TOWNSHIP_STAFF, "superuser") and status in services.EDITABLE:
         out += ["prepare", "choose", "submit"]
-    if role in (Role.DISTRICT_ADMIN, "superuser") and status == AwardStatus.SUBMITTED:
+    # whoever prepared the list does not approve, return or record it (issue 9 item 7)
+    filer = status not in services.EDITABLE and is_filer(user, award_list)
+    if role in (Role.DISTRICT_ADMIN, "superuser") and status == AwardStatus.SUBMITTED and not filer:
         out += ["approve", "return"]
-    if role in (Role.FINANCE, "superuser") and status == AwardStatus.APPROVED:
+    if role in (Role.FINANCE, "superuser") and status == AwardStatus.APPROVED and not filer:
         out.append("record")
     return out
 

@@ -413,7 +413,7 @@ BAD_CASES = [
     ),
     (
         "account-without-bank",
-        {"人员": [PEOPLE_HEADERS, ["V-A1", "王五", ID_WANG, None, None, None, None, None, "6221"]]},
+        {"人员": [PEOPLE_HEADERS, ["V-A1", "王五", ID_WANG, *[None] * 5, "6221000012345678"]]},
         "人员", 2, "银行账号", "needs the bank's name", None,
     ),
     (

@@ -130,7 +130,12 @@ def test_declaration_form_creates_the_application(en, world, allowance):
     assert application.scans.count() == 2 and application.referees.count() == 1
     page = en.get(application.get_absolute_url()).content.decode()
     assert "240 months of service: tier 2, 200.00 a month from 2010-01." in page
-    assert 'data-status="declared"' in page and "Pass the village review" in page
+    assert 'data-status="declared"' in page
+    # the declarant is not offered the village review (issue 9 item 7); the secretary is
+    assert "Pass the village review" not in page
+    login(en, world.secretary)
+    page = en.get(application.get_absolute_url()).content.decode()
+    assert "Pass the village review" in page
 
 
 def test_declaration_form_shows_the_services_errors_and_saves_nothing(en, world, allowance):

@@ -49,11 +49,12 @@ def test_township_staff_declare_for_a_former_secretary(world, allowance):
     assert all(s.file.name.startswith("allowance/") for s in scans)
     assert scans[0].original_name == "a.pdf"
     (event,) = application.events.all()
-    assert (event.from_status, event.to_status, event.user) == ("", S.DECLARED, world.staff_a)
+    assert (event.from_status, event.to_status, event.user) == ("", S.DECLARED, allowance.declarant)
 
 
 def test_a_secretary_declares_for_their_own_village_only(world, allowance):
-    application = allowance.declare(world.secretary)
+    former = f.PersonFactory(village=world.village_a)
+    application = allowance.declare(world.secretary, name=former.name, id_number=former.id_number)
     assert application.village == world.village_a
     with pytest.raises(PermissionDenied):
         allowance.declare(world.secretary, village=world.village_b)
@@ -68,16 +69,21 @@ def test_other_roles_may_not_declare(world, allowance, role):
 
 
 def test_declaration_links_an_existing_person_by_id_number(world, allowance):
+    """The declaration keeps the phone and account it was filed with; the registry is not
+    written (issue 9 item 1), and a refusal names neither a registry name nor a township."""
     person = f.PersonFactory(village=world.village_a, name="孙老", phone="")
     application = allowance.declare(name="孙老", id_number=person.id_number, phone="13700000000")
     assert application.person == person
+    assert application.payee_phone == "13700000000"
     person.refresh_from_db()
-    assert person.phone == "13700000000"  # a blank filled; nothing else overwritten
-    with pytest.raises(ValidationError, match="under the name 孙老"):
+    assert person.phone == ""
+    with pytest.raises(ValidationError) as caught:
         allowance.declare(name="孙大", id_number=person.id_number)
+    assert caught.value.message_dict == {"id_number": ["This person cannot be declared here."]}
     other = f.PersonFactory(village=world.village_b)
-    with pytest.raises(ValidationError, match="another township"):
+    with pytest.raises(ValidationError) as caught:
         allowance.declare(name=other.name, id_number=other.id_number)
+    assert caught.value.message_dict == {"id_number": ["This person cannot be declared here."]}
 
 
 @pytest.mark.parametrize(
