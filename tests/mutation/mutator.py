@@ -118,9 +118,7 @@ class _Collector:
     def _skip_field(self, node, name) -> bool:
         if name in ("annotation", "returns", "decorator_list", "type_comment"):
             return True
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            return True
-        return False
+        return isinstance(node, (ast.Import, ast.ImportFrom))
 
     def _visit(self, node, path):
         self._mutations(node, path)
@@ -136,7 +134,7 @@ class _Collector:
             elif isinstance(value, ast.AST):
                 self._visit(value, (*path, (name, None)))
 
-    def _mutations(self, node, path):  # noqa: C901 - one branch per operator
+    def _mutations(self, node, path):  # one branch per operator
         if isinstance(node, ast.BinOp) and type(node.op) in BINOP_SWAPS:
             new = BINOP_SWAPS[type(node.op)]
             self._add(
@@ -183,7 +181,10 @@ class _Collector:
                 )
             elif isinstance(value, int):
                 self._add(
-                    path, node, f"`{value}` → `{value + 1}`", lambda n: setattr(n, "value", n.value + 1)
+                    path,
+                    node,
+                    f"`{value}` → `{value + 1}`",
+                    lambda n: setattr(n, "value", n.value + 1),
                 )
         elif _is_decimal_call(node):
             text = node.args[0].value
@@ -221,9 +222,12 @@ class _Collector:
                     del n.ifs[i]
 
                 self._add(path, node.ifs[i], "comprehension `if` removed", apply)
-        elif isinstance(node, ast.Return) and node.value is not None:
-            if not (isinstance(node.value, ast.Constant) and node.value.value is None):
-                self._add(path, node, "`return x` → `return None`", _return_none)
+        elif (
+            isinstance(node, ast.Return)
+            and node.value is not None
+            and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+        ):
+            self._add(path, node, "`return x` → `return None`", _return_none)
 
 
 def _is_docstring(node) -> bool:

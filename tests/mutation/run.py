@@ -139,7 +139,9 @@ def run_pytest(file: str, tests: list[str], index: int | None, timeout: float):
         env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         args += LEAN
     if index is not None:
-        env.update(MUTANT_MODULE=dotted(file), MUTANT_FILE=str(ROOT / file), MUTANT_INDEX=str(index))
+        env.update(
+            MUTANT_MODULE=dotted(file), MUTANT_FILE=str(ROOT / file), MUTANT_INDEX=str(index)
+        )
         args += ["-p", "tests.mutation.plugin"]
     args += tests
     started = time.monotonic()
@@ -207,9 +209,7 @@ def stale_entries(results: list[ModuleResult], equivalent: list[dict]) -> list[d
     """Allow-list entries of the modules run that match no surviving mutant (fixed or
     caught now: remove them)."""
     run = {r.file for r in results}
-    used = {
-        (o.file, o.text, o.change) for r in results for o in r.outcomes if o.equivalent
-    }
+    used = {(o.file, o.text, o.change) for r in results for o in r.outcomes if o.equivalent}
     return [
         e
         for e in equivalent
@@ -234,8 +234,9 @@ def report(results: list[ModuleResult], equivalent: list[dict], seconds: float) 
             f"{len(r.survivors):8} {len(r.equivalent):6} {r.score:5.1f}%"
         )
     for e in stale_entries(results, equivalent):
-        out.append(f"stale allow-list entry (no such survivor): {e['file']}: {e['mutation']} | "
-                   f"{e['line']}")
+        out.append(
+            f"stale allow-list entry (no such survivor): {e['file']}: {e['mutation']} | {e['line']}"
+        )
     out.append(f"{seconds / 60:.1f} minutes")
     return "\n".join(out)
 
@@ -257,7 +258,9 @@ def main(argv=None) -> int:
     started = time.monotonic()
     results = []
     for file in modules:
-        results.append(run_module(file, max(1, args.jobs), equivalent, lambda s: print(s, flush=True)))
+        results.append(
+            run_module(file, max(1, args.jobs), equivalent, lambda s: print(s, flush=True))
+        )
     elapsed = time.monotonic() - started
     print(report(results, equivalent, elapsed))
     if path := os.environ.get("MUTANTS_REPORT"):

@@ -65,6 +65,81 @@ PRORATION = [
     Proration(
         "364 days: 6.98 -> 7.0 (never above 7)", ((date(2025, 1, 2), None),), 2025, 364, D("7.0")
     ),
+    Proration(
+        "leap year, 340 days: 340/366*7=6.50 -> 7.0 (not 340/367 -> 6.5)",
+        ((date(2028, 1, 27), None),),
+        2028,
+        340,
+        D("7.0"),
+    ),
+    Proration("leap year, 365 days: 6.98 -> 7.0", ((date(2028, 1, 2), None),), 2028, 365, D("7.0")),
+    Proration(
+        "tenure ending on 1 January: one day -> 0.5",
+        ((date(2020, 1, 1), date(2025, 1, 1)),),
+        2025,
+        1,
+        D("0.5"),
+    ),
+    Proration(
+        "tenure ending on 31 December of the year before: nothing",
+        ((date(2020, 1, 1), date(2024, 12, 31)), (date(2026, 1, 1), None)),
+        2025,
+        0,
+        D("0.0"),
+    ),
+    Proration(
+        "one-day gap between tenures: that day is not served",
+        ((date(2025, 1, 1), date(2025, 6, 30)), (date(2025, 7, 2), None)),
+        2025,
+        364,
+        D("7.0"),
+    ),
+    Proration(
+        "one-day gap, the later tenure listed first",
+        ((date(2025, 7, 2), date(2025, 7, 10)), (date(2025, 1, 1), date(2025, 1, 10))),
+        2025,
+        19,
+        D("0.5"),
+    ),
+    Proration(
+        "adjacent one-day tenures join: 2 days",
+        ((date(2025, 3, 1), date(2025, 3, 1)), (date(2025, 3, 2), date(2025, 3, 2))),
+        2025,
+        2,
+        D("0.5"),
+    ),
+    Proration(
+        "tenures overlapping by one day",
+        ((date(2025, 3, 1), date(2025, 3, 10)), (date(2025, 3, 10), date(2025, 3, 20))),
+        2025,
+        20,
+        D("0.5"),
+    ),
+    Proration(
+        "a tenure inside another counts nothing more",
+        ((date(2025, 1, 1), date(2025, 3, 31)), (date(2025, 2, 1), date(2025, 2, 10))),
+        2025,
+        90,
+        D("2.0"),  # 90/365*7 = 1.73 -> 2.0
+    ),
+    Proration(
+        "three tenures: gap, then overlap",
+        (
+            (date(2025, 1, 1), date(2025, 1, 10)),
+            (date(2025, 1, 20), date(2025, 1, 31)),
+            (date(2025, 1, 25), date(2025, 2, 5)),
+        ),
+        2025,
+        27,  # 10 + (20 Jan – 5 Feb) 17
+        D("1.0"),  # 27/365*7 = 0.52 -> 1.0
+    ),
+    Proration(
+        "from before the year to after it",
+        ((date(2024, 6, 1), date(2026, 6, 1)),),
+        2025,
+        365,
+        D("7.0"),
+    ),
 ]
 
 
@@ -204,3 +279,12 @@ def test_reminder_week_is_the_iso_week():
 def test_reminder_start_clips_to_the_month():
     policy = rules.Policy(D("8"), D("7"), D("300"), 2, 30)
     assert policy.reminder_start(2025) == date(2025, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("day", "future"),
+    [(date(2025, 10, 14), False), (date(2025, 10, 15), False), (date(2025, 10, 16), True)],
+)
+def test_future_date_is_refused_but_today_is_not(day, future):  # SPEC §5: "a future date"
+    """Training logged for today is accepted; only a day after today is in the future."""
+    assert rules.is_future(day, date(2025, 10, 15)) is future
