@@ -612,8 +612,14 @@ def test_correction(name, due, due_held, paid, was_held, kind, amount):  # SPEC 
     if kind is None:
         assert line is None
         return
-    assert (line.kind, line.amount) == (kind, D(amount))
+    assert (line.kind, line.amount, line.held) == (kind, D(amount), False)
     assert line.derivation["corrects"] == 41
+    # booked to the village and the days of the line it corrects (none when the post is gone)
+    if due_line is None:
+        assert (line.village, line.days, line.derivation["due"]) == (None, 0, None)
+    else:
+        assert (line.village, line.days) == (V1, 30)
+        assert line.derivation["due"] == due_line.derivation
     assert describe(line.derivation).startswith(f"{kind} performance for 2026-11: {amount} =")
 
 
@@ -637,3 +643,96 @@ def test_floor_shortfall(earned, ratio, days, required, shortfall):  # R-PAY-5
 )
 def test_quantize_money_is_half_up(value, rounded):
     assert quantize_money(D(value)) == D(rounded)
+
+
+def test_derivation_of_a_correction_names_the_line_and_what_is_due_now():  # SPEC §3
+    due = monthly_lines([Span("secretary", V1, date(2020, 1, 1))], NOV, POLICY, S, "competent")[1]
+    line = correction("performance", NOV, due, D("400.00"), 41, False)
+    assert describe(line.derivation) == (
+        "adjustment performance for 2026-11: 100.00 = now due 500.00 − paid 400.00 "
+        "(corrects line #41); now due: performance 500.00 = secretary standard 500.00 × "
+        "30/30 days × competent 1.00 (policy 2024-01)"
+    )
+    gone = correction("performance", NOV, None, D("500.00"), None, False)
+    assert describe(gone.derivation) == (
+        "adjustment performance for 2026-11: -500.00 = now due 0.00 − paid 500.00"
+    )
+
+
+def test_derivation_of_a_performance_line_over_several_parts_is_bracketed():  # R-PAY-3
+    _basic, performance = monthly_lines(
+        [Span("secretary", V1, date(2020, 1, 1)), Span("director", V1, date(2026, 11, 16))],
+        NOV,
+        POLICY,
+        S,
+        "basic",
+    )
+    assert describe(performance.derivation) == (
+        "performance 300.00 = (secretary standard 500.00 × 15/30 days + one-shoulder standard "
+        "500.00 × 15/30 days) × basically competent 0.60 (policy 2024-01)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("spans", "died_on", "member_ratio", "died"),
+    [
+        ([Span("secretary", V1, date(2020, 1, 1))], None, None, None),
+        ([Span("committee_member", V1, date(2020, 1, 1))], None, "0.60", None),
+        (
+            [
+                Span("committee_member", V1, date(2020, 1, 1), date(2026, 11, 15)),
+                Span("secretary", V1, date(2026, 11, 16)),
+            ],
+            None,
+            "0.60",
+            None,
+        ),
+        # death on the month's last day: the whole month is paid, the death still named
+        ([Span("secretary", V1, date(2020, 1, 1))], date(2026, 11, 30), None, "2026-11-30"),
+        ([Span("secretary", V1, date(2020, 1, 1))], date(2026, 12, 1), None, None),
+    ],
+)
+def test_derivation_names_the_member_ratio_and_the_death(spans, died_on, member_ratio, died):
+    """R-PAY-1, R-PAY-6: the member ratio appears where a member day is paid, the date of
+    death where it falls in the month; neither otherwise (derivations go into the ledger)."""
+    for line in monthly_lines(spans, NOV, POLICY, S, "competent", died_on):
+        assert line.derivation.get("member_ratio") == member_ratio
+        assert ("member_ratio" in line.derivation) is (member_ratio is not None)
+        assert line.derivation.get("died_on") == died
+        assert ("died_on" in line.derivation) is (died is not None)
+        assert describe(line.derivation).endswith(
+            "(policy 2024-01)" if died is None else f"; not paid after death on {died}"
+        )
+
+
+def test_derivation_in_words_of_the_other_components():  # R-PAY-4, R-PAY-5, R-ALW-3
+    award = {
+        "component": "award",
+        "year": 2026,
+        "amount": "5000.00",
+        "rank": 1,
+        "score": "95.0",
+        "policy": "2024-01",
+    }
+    assert describe(award) == "annual award 2026: 5000.00 (rank 1, score 95.0, policy 2024-01)"
+    floor = floor_shortfall(D("3000.00"), D("12000.00"), D("1"), 181, 365, 2026)
+    assert describe(floor.derivation) == (
+        "floor top-up 2950.68 = required 5950.68 (income 12000.00 × 1 × 181/365 days) − "
+        "earned 3000.00 in 2026"
+    )
+    allowance = {
+        "component": "allowance",
+        "grant": 7,
+        "kind": "regular",
+        "amount": "100.00",
+        "month": "2026-03",
+        "tier": 1,
+        "monthly": "100.00",
+        "service_months": 130,
+    }
+    assert describe(allowance) == (
+        "living allowance 100.00 for 2026-03 = tier 1 monthly 100.00 (130 months of service, "
+        "grant #7)"
+    )
+    assert describe({"component": "other", "text": "as entered"}) == "as entered"
+    assert describe({"component": "other"}) == ""
