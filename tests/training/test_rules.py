@@ -74,6 +74,13 @@ PRORATION = [
     ),
     Proration("leap year, 365 days: 6.98 -> 7.0", ((date(2028, 1, 2), None),), 2028, 365, D("7.0")),
     Proration(
+        "leap year, 339 days: 339/366*7=6.48 -> 6.5 (not 339/365 -> 7.0)",
+        ((date(2028, 1, 28), None),),
+        2028,
+        339,
+        D("6.5"),
+    ),
+    Proration(
         "tenure ending on 1 January: one day -> 0.5",
         ((date(2020, 1, 1), date(2025, 1, 1)),),
         2025,
@@ -134,6 +141,13 @@ PRORATION = [
         D("1.0"),  # 27/365*7 = 0.52 -> 1.0
     ),
     Proration(
+        "a span ending before it starts counts nothing",
+        ((date(2025, 3, 10), date(2025, 3, 1)), (date(2025, 12, 31), None)),
+        2025,
+        1,
+        D("0.5"),
+    ),
+    Proration(
         "from before the year to after it",
         ((date(2024, 6, 1), date(2026, 6, 1)),),
         2025,
@@ -152,7 +166,15 @@ def test_proration(case):  # R-TRN-1
 
 @pytest.mark.parametrize(
     ("full", "served", "expected"),
-    [(D("7.3"), 364, D("7.3")), (D("10"), 73, D("2.0")), (D("0"), 200, D("0.0"))],
+    [
+        (D("7.3"), 364, D("7.3")),
+        (D("7.3"), 365, D("7.3")),
+        (D("7.25"), 365, D("7.2")),  # one decimal
+        (D("10"), 73, D("2.0")),
+        (D("0"), 200, D("0.0")),
+        (D("7"), 366, D("7.0")),  # never above the full requirement
+        (D("7"), -1, D("0.0")),  # never below nothing
+    ],
 )
 def test_proration_respects_the_policy_value(full, served, expected):  # R-TRN-1
     assert rules.required_days(served, 2025, full) == expected
@@ -183,6 +205,8 @@ def test_days_from_hours(hours, per_day, days):  # R-TRN-1 (1 day = 8 hours, pol
         (D("100"), D("7.0"), True, 100),
         (D("0"), D("0.0"), True, 100),
         (D("0"), D("0.5"), False, 0),
+        (D("0"), D("0.1"), False, 0),  # 0.8 hours needed: not done yet
+        (D("0.4"), D("0.1"), False, 50),
     ],
 )
 def test_compliance(hours, required, compliant, percent):  # R-TRN-1
