@@ -165,7 +165,31 @@ CASES = [
         STILL_SERVING,
     ),
     Case("deceased", [tenure_of(200)], False, 0, DECEASED, died_on=date(2020, 5, 1)),
+    Case("died on the day looked at", [tenure_of(200)], False, 0, DECEASED, died_on=TODAY),
+    Case(
+        "dies after the day looked at: eligible on it",
+        [tenure_of(200)],
+        True,
+        200,
+        tier=1,
+        amount="100.00",
+        died_on=TODAY + timedelta(days=1),
+    ),
 ]
+
+
+def test_eligibility_without_a_day_any_death_refuses():  # R-ALW-1: alive
+    result = eligibility([tenure_of(200)], POLICY, date(2030, 1, 1))
+    assert (result.eligible, result.refusal) == (False, DECEASED)
+    assert result.detail == {"died_on": date(2030, 1, 1)}
+
+
+def test_eligibility_results_compare_without_their_detail():  # R-ALW-1
+    """The detail only words the refusal: two refusals for the same reason are equal."""
+    late = eligibility([tenure_of(150, date(2009, 3, 31))], POLICY, None, TODAY)
+    later = eligibility([tenure_of(150, date(2010, 3, 31))], POLICY, None, TODAY)
+    assert late.detail != later.detail
+    assert late == later == rules.Eligibility(False, 150, refusal=AFTER_CUTOFF)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
@@ -200,10 +224,18 @@ def test_tier_boundaries_follow_the_policy():  # R-ALW-2: policy values, not con
             12,
         ),
         ([Tenure(date(2000, 1, 1), None)], 12 * 26 + 3),  # open: up to "until"
+        ([Tenure(date(2000, 1, 10), date(2000, 1, 9))], 0),  # ends before it starts
     ],
 )
 def test_service_months(tenures, months):  # R-ALW-2
     assert service_months(tenures, until=TODAY) == months
+
+
+def test_service_months_of_an_open_tenure_without_an_end_day():  # R-ALW-2
+    """Without ``until`` an open tenure has no months yet; the closed ones still count."""
+    open_tenure = Tenure(date(2000, 1, 1), None)
+    assert service_months([open_tenure]) == 0
+    assert service_months([open_tenure, Tenure(date(1990, 1, 1), date(1990, 12, 31))]) == 12
 
 
 @pytest.mark.parametrize(
@@ -461,3 +493,28 @@ def _paid(stored) -> dict[int, int]:
         for m in months:
             paid[m] = paid.get(m, 0) + sign
     return paid
+
+
+def test_lines_after_a_death_and_their_derivations():  # R-ALW-3
+    died = date(2026, 5, 20)
+    terms = GrantTerms(7, Decimal("100.00"), 1, 130, JAN10, date(2026, 5, 1), died)
+    settlement = Settlement(
+        date(2026, 5, 1), (date(2026, 3, 1),), (date(2026, 6, 1), date(2026, 8, 1))
+    )
+    regular, arrears, reclaim = allowance_lines(terms, settlement)
+    assert [(line.kind, line.amount, line.held) for line in (regular, arrears, reclaim)] == [
+        ("regular", Decimal("100.00"), False),
+        ("arrears", Decimal("100.00"), False),
+        ("adjustment", Decimal("-200.00"), False),
+    ]
+    assert {line.derivation["died_on"] for line in (regular, arrears, reclaim)} == {"2026-05-20"}
+    assert rules.describe(arrears.derivation) == (
+        "arrears of living allowance for 2026-03: 100.00 = 1 months × 100.00 (grant #7); "
+        "not paid after the month of death (2026-05-20)"
+    )
+    assert rules.describe(reclaim.derivation) == (
+        "reclaimed of living allowance for 2026-06, 2026-08: -200.00 = −2 months × 100.00 "
+        "(grant #7); not paid after the month of death (2026-05-20)"
+    )
+    alive = allowance_lines(GrantTerms(7, Decimal("100.00"), 1, 130, JAN10), settlement)
+    assert all("died_on" not in line.derivation for line in alive)
