@@ -554,6 +554,18 @@ def test_segments_leave_out_days_without_a_post():
     assert [(s.category, s.days) for s in segs] == [("secretary", 15)]
 
 
+@pytest.mark.parametrize(
+    ("spans", "died_on"),
+    [
+        ([Span("secretary", V1, date(2020, 1, 1))], date(2026, 10, 31)),  # died before
+        ([Span("secretary", V1, date(2020, 1, 1), date(2026, 10, 31))], None),  # no post
+        ([], None),
+    ],
+)
+def test_segments_of_a_month_without_a_paid_day_are_an_empty_list(spans, died_on):  # R-PAY-6
+    assert segments(spans, NOV, died_on) == []
+
+
 CORRECTIONS = [
     # (name, due amount or None, due held, paid, was_held, expected kind, expected amount)
     (
