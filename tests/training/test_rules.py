@@ -173,7 +173,7 @@ def test_proration(case):  # R-TRN-1
         (D("10"), 73, D("2.0")),
         (D("0"), 200, D("0.0")),
         (D("7"), 366, D("7.0")),  # never above the full requirement
-        (D("7"), -1, D("0.0")),  # never below nothing
+        (D("7"), -100, D("0.0")),  # never below nothing
     ],
 )
 def test_proration_respects_the_policy_value(full, served, expected):  # R-TRN-1
