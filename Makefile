@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
 
-.PHONY: demo test install install-dev serve migrate lint format worker beat clean bench
+.PHONY: demo test install install-dev serve migrate lint format worker beat clean bench mutants
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ demo: migrate
 ## test: install what the tests need and run the whole suite
 test: install-dev
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+## mutants: mutation-test every */rules.py against its rule tests (not in CI; docs/rules-testing.md)
+## MODULE=subsidies/rules.py runs one module; MUTANTS_JOBS=2 parallel pytest processes
+MUTANTS_JOBS ?= 2
+mutants: install-dev
+	MUTANTS_JOBS=$(MUTANTS_JOBS) MODULE=$(MODULE) nice -n 15 $(PY) -m tests.mutation.run
 
 lint: install-dev
 	$(BIN)/ruff check .

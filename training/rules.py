@@ -13,7 +13,7 @@ import calendar
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -47,19 +47,19 @@ def days_in_year(year: int) -> int:
 
 def days_in_post(spans: Iterable[tuple[date, date | None]], year: int) -> int:
     """Days of ``year`` covered by the spans (start, end or None while serving), each day
-    once even where spans overlap."""
+    once even where spans overlap.
+
+    Each span is clipped to the year; a span outside the year (or ending before it starts)
+    clips to an empty one and is skipped. Overlapping spans are merged; adjacent ones are
+    counted one after the other, which gives the same total."""
     first, last = date(year, 1, 1), date(year, 12, 31)
-    clipped = sorted(
-        (max(start, first), min(end or last, last))
-        for start, end in spans
-        if start <= last and (end is None or end >= first)
-    )
+    clipped = sorted((max(start, first), min(end or last, last)) for start, end in spans)
     total = 0
     current_start = current_end = None
     for start, end in clipped:
         if start > end:
             continue
-        if current_end is not None and start <= current_end + timedelta(days=1):
+        if current_end is not None and start <= current_end:
             current_end = max(current_end, end)
             continue
         if current_end is not None:
@@ -77,8 +77,7 @@ def required_days(served_days: int, year: int, full_year_days: Decimal) -> Decim
     total = days_in_year(year)
     if served_days <= 0:
         return Decimal("0.0")
-    if served_days >= total:
-        return full_year_days.quantize(TENTHS)
+    # A whole year: ceil(2 × full × total ÷ total) ÷ 2 ≥ full, so the min() gives full.
     halves = math.ceil(Fraction(full_year_days) * 2 * served_days / total)
     return min(Decimal(halves) / 2, full_year_days).quantize(TENTHS)
 

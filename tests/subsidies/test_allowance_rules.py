@@ -165,7 +165,31 @@ CASES = [
         STILL_SERVING,
     ),
     Case("deceased", [tenure_of(200)], False, 0, DECEASED, died_on=date(2020, 5, 1)),
+    Case("died on the day looked at", [tenure_of(200)], False, 0, DECEASED, died_on=TODAY),
+    Case(
+        "dies after the day looked at: eligible on it",
+        [tenure_of(200)],
+        True,
+        200,
+        tier=1,
+        amount="100.00",
+        died_on=TODAY + timedelta(days=1),
+    ),
 ]
+
+
+def test_eligibility_without_a_day_any_death_refuses():  # R-ALW-1: alive
+    result = eligibility([tenure_of(200)], POLICY, date(2030, 1, 1))
+    assert (result.eligible, result.refusal) == (False, DECEASED)
+    assert result.detail == {"died_on": date(2030, 1, 1)}
+
+
+def test_eligibility_results_compare_without_their_detail():  # R-ALW-1
+    """The detail only words the refusal: two refusals for the same reason are equal."""
+    late = eligibility([tenure_of(150, date(2009, 3, 31))], POLICY, None, TODAY)
+    later = eligibility([tenure_of(150, date(2010, 3, 31))], POLICY, None, TODAY)
+    assert late.detail != later.detail
+    assert late == later == rules.Eligibility(False, 150, refusal=AFTER_CUTOFF)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
@@ -200,10 +224,18 @@ def test_tier_boundaries_follow_the_policy():  # R-ALW-2: policy values, not con
             12,
         ),
         ([Tenure(date(2000, 1, 1), None)], 12 * 26 + 3),  # open: up to "until"
+        ([Tenure(date(2000, 1, 10), date(2000, 1, 9))], 0),  # ends before it starts
     ],
 )
 def test_service_months(tenures, months):  # R-ALW-2
     assert service_months(tenures, until=TODAY) == months
+
+
+def test_service_months_of_an_open_tenure_without_an_end_day():  # R-ALW-2
+    """Without ``until`` an open tenure has no months yet; the closed ones still count."""
+    open_tenure = Tenure(date(2000, 1, 1), None)
+    assert service_months([open_tenure]) == 0
+    assert service_months([open_tenure, Tenure(date(1990, 1, 1), date(1990, 12, 31))]) == 12
 
 
 @pytest.mark.parametrize(
@@ -283,6 +315,56 @@ M = rules.month_index
             0,
         ),
         (
+            "death recorded late: the run's own month, paid by another run, reclaimed too",
+            JAN10,
+            date(2026, 5, 1),
+            date(2026, 8, 1),
+            dict.fromkeys(range(M(JAN10), M(date(2026, 8, 1)) + 1), 1),
+            None,
+            0,
+            3,  # June, July and August
+        ),
+        (
+            "a month paid after the run's month is not this run's to reclaim",
+            JAN10,
+            date(2026, 5, 1),
+            date(2026, 6, 1),
+            dict.fromkeys(range(M(JAN10), M(date(2026, 7, 1)) + 1), 1),
+            None,
+            0,
+            1,  # June only; July is reclaimed by July's run
+        ),
+        (
+            "a month paid twice is not paid again",
+            JAN10,
+            None,
+            date(2026, 4, 1),
+            {**dict.fromkeys(range(M(JAN10), M(MAR26) + 1), 1), M(MAR26): 2},
+            date(2026, 4, 1),
+            0,
+            0,
+        ),
+        (
+            "a month paid then reclaimed is owed again as arrears",
+            JAN10,
+            None,
+            date(2026, 4, 1),
+            {**dict.fromkeys(range(M(JAN10), M(MAR26) + 1), 1), M(MAR26): 0},
+            date(2026, 4, 1),
+            1,
+            0,
+        ),
+        (
+            "the month of death is payable, the month after is not (open until then)",
+            MAR26,
+            date(2026, 3, 1),
+            date(2026, 4, 1),
+            {},
+            None,
+            1,
+            0,
+        ),
+        (
             "a later month computed first: the earlier run pays nothing twice",
             JAN10,
             None,
@@ -299,8 +381,13 @@ def test_settle(name, start, last, run, paid, regular, arrears, reclaim):  # R-A
     assert result.regular == regular
     assert len(result.arrears) == arrears
     assert len(result.reclaim) == reclaim
-    if arrears:
-        assert result.arrears[0] == start and result.arrears[-1] == add_months(run, -1)
+    if arrears and last is None:
+        assert result.arrears[-1] == add_months(run, -1)
+    if arrears > 1:
+        assert result.arrears[0] == start
+    if reclaim:
+        assert result.reclaim[0] == add_months(last, 1)
+        assert result.reclaim[-1] == add_months(last, reclaim)
 
 
 def test_lines_and_their_derivations():  # R-ALW-3
@@ -342,3 +429,92 @@ def test_scan_type_by_content(head, kind):
 
 def test_month_end_helper_agrees_with_the_cutoff():
     assert month_end(date(2008, 12, 1)) == CUTOFF
+
+
+@pytest.mark.parametrize(
+    ("kind", "pays_for", "spans", "covered"),
+    [
+        ("regular", date(2026, 3, 1), None, (1, [M(date(2026, 3, 1))])),
+        (
+            "arrears",
+            date(2025, 11, 1),
+            [["2025-11", "2026-02"]],
+            (1, [M(date(2025, 11, 1)) + i for i in range(4)]),  # each month once
+        ),
+        (
+            "arrears",
+            date(2024, 1, 1),
+            [["2024-01", "2024-01"], ["2024-03", "2024-04"]],
+            (1, [M(date(2024, 1, 1)), M(date(2024, 3, 1)), M(date(2024, 4, 1))]),
+        ),
+        ("adjustment", date(2026, 6, 1), [["2026-06", "2026-06"]], (-1, [M(date(2026, 6, 1))])),
+    ],
+)
+def test_covered_months(kind, pays_for, spans, covered):  # R-ALW-3: no month paid twice
+    """The months a stored line pays (+1) or reclaims (−1), each once: the payroll adds them
+    up per month, so a month counted twice would look paid twice and be reclaimed."""
+    derivation = {} if spans is None else {"spans": spans}
+    assert rules.covered_months(kind, pays_for, derivation) == covered
+
+
+def test_payroll_after_a_reclaim_reclaims_nothing_again():  # R-ALW-3
+    """A late death: the run reclaims June and July; the next run, adding up every stored
+    line with ``covered_months``, owes nothing either way."""
+    terms = GrantTerms(7, Decimal("100.00"), 1, 130, JAN10, date(2026, 5, 1), date(2026, 5, 20))
+    paid: dict[int, int] = {}
+    stored = []
+    for run in (MAR26, date(2026, 4, 1), date(2026, 5, 1), date(2026, 6, 1), date(2026, 7, 1)):
+        settlement = settle(JAN10, None, run, paid)  # the death is not known yet
+        stored += _store(allowance_lines(terms, settlement), settlement)
+        paid = _paid(stored)
+    settlement = settle(JAN10, date(2026, 5, 1), date(2026, 8, 1), paid)
+    assert settlement.reclaim == (date(2026, 6, 1), date(2026, 7, 1))
+    stored += _store(allowance_lines(terms, settlement), settlement)
+    again = settle(JAN10, date(2026, 5, 1), date(2026, 9, 1), _paid(stored))
+    assert again == Settlement(None, (), ())
+    assert sum(line.amount for line, _m in stored) == Decimal("100.00") * (
+        M(date(2026, 5, 1)) - M(JAN10) + 1
+    )
+
+
+def _store(lines, settlement):
+    firsts = {
+        "regular": settlement.regular,
+        "arrears": settlement.arrears[0] if settlement.arrears else None,
+        "adjustment": settlement.reclaim[0] if settlement.reclaim else None,
+    }
+    return [(line, firsts[line.kind]) for line in lines]
+
+
+def _paid(stored) -> dict[int, int]:
+    paid: dict[int, int] = {}
+    for line, pays_for in stored:
+        sign, months = rules.covered_months(line.kind, pays_for, line.derivation)
+        for m in months:
+            paid[m] = paid.get(m, 0) + sign
+    return paid
+
+
+def test_lines_after_a_death_and_their_derivations():  # R-ALW-3
+    died = date(2026, 5, 20)
+    terms = GrantTerms(7, Decimal("100.00"), 1, 130, JAN10, date(2026, 5, 1), died)
+    settlement = Settlement(
+        date(2026, 5, 1), (date(2026, 3, 1),), (date(2026, 6, 1), date(2026, 8, 1))
+    )
+    regular, arrears, reclaim = allowance_lines(terms, settlement)
+    assert [(line.kind, line.amount, line.held) for line in (regular, arrears, reclaim)] == [
+        ("regular", Decimal("100.00"), False),
+        ("arrears", Decimal("100.00"), False),
+        ("adjustment", Decimal("-200.00"), False),
+    ]
+    assert {line.derivation["died_on"] for line in (regular, arrears, reclaim)} == {"2026-05-20"}
+    assert rules.describe(arrears.derivation) == (
+        "arrears of living allowance for 2026-03: 100.00 = 1 months × 100.00 (grant #7); "
+        "not paid after the month of death (2026-05-20)"
+    )
+    assert rules.describe(reclaim.derivation) == (
+        "reclaimed of living allowance for 2026-06, 2026-08: -200.00 = −2 months × 100.00 "
+        "(grant #7); not paid after the month of death (2026-05-20)"
+    )
+    alive = allowance_lines(GrantTerms(7, Decimal("100.00"), 1, 130, JAN10), settlement)
+    assert all("died_on" not in line.derivation for line in alive)

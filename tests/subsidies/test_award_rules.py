@@ -59,6 +59,44 @@ def test_quota_rounds_down(candidates, ratio, expected):  # R-PAY-4
         ),
         ("quota zero", [(1, "90"), (2, "80")], 0, set(), set(), 0, [1, 2]),
         ("quota covers everyone", [(1, "90"), (2, "90")], 2, {1, 2}, set(), 0, [1, 1]),
+        # a township of 7–13 secretaries has a quota of 1
+        (
+            "quota of one, a clear winner",
+            [(1, "90"), (2, "85"), (3, "80")],
+            1,
+            {1},
+            set(),
+            0,
+            [1, 2, 3],
+        ),
+        (
+            "quota of one, two at the top",
+            [(1, "90"), (2, "90"), (3, "80")],
+            1,
+            set(),
+            {1, 2},
+            1,
+            [1, 1, 3],
+        ),
+        ("quota above the candidates", [(1, "90"), (2, "80")], 3, {1, 2}, set(), 0, [1, 2]),
+        (
+            "equal scores below the cut are not tied",
+            [(1, "90"), (2, "80"), (3, "70"), (4, "70")],
+            2,
+            {1, 2},
+            set(),
+            0,
+            [1, 2, 3, 3],
+        ),
+        (
+            "one above, two at the cut for one place",
+            [(3, "70"), (1, "90"), (2, "70")],
+            2,
+            {1},
+            {2, 3},
+            1,
+            [1, 2, 2],
+        ),
     ],
 )
 def test_ranking_and_ties_at_the_cut(name, scores, places, sure, tied, places_for_tied, ranks):
@@ -75,3 +113,23 @@ def test_choice_among_the_tied():
     assert choice_error(ranking, {2, 3}) == "wrong_count"
     assert choice_error(ranking, set()) == "wrong_count"
     assert choice_error(ranking, {4}) == "not_tied"
+
+
+@pytest.mark.parametrize(
+    ("scores", "places", "quota", "order"),
+    [
+        ([(2, "80"), (1, "90"), (3, "85")], 2, 2, [1, 3, 2]),  # highest score first
+        ([(2, "90"), (1, "90")], 1, 1, [1, 2]),  # equal scores: person id for display
+        ([(1, "90"), (2, "80")], 5, 2, [1, 2]),  # never more places than candidates
+        ([(1, "90")], 0, 0, [1]),
+        ([(1, "90")], -1, 0, [1]),
+        ([], 1, 0, []),
+    ],
+)
+def test_ranking_order_and_quota(scores, places, quota, order):  # R-PAY-4
+    ranking = rank([(p, D(s)) for p, s in scores], places)
+    assert ranking.quota == quota
+    assert [r.person_id for r in ranking.rows] == order
+    assert [r.score for r in ranking.rows] == sorted((D(s) for _p, s in scores), reverse=True)
+    if not ranking.quota:
+        assert not ranking.sure and not ranking.tied and ranking.places_for_tied == 0

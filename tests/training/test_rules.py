@@ -65,6 +65,95 @@ PRORATION = [
     Proration(
         "364 days: 6.98 -> 7.0 (never above 7)", ((date(2025, 1, 2), None),), 2025, 364, D("7.0")
     ),
+    Proration(
+        "leap year, 340 days: 340/366*7=6.50 -> 7.0 (not 340/367 -> 6.5)",
+        ((date(2028, 1, 27), None),),
+        2028,
+        340,
+        D("7.0"),
+    ),
+    Proration("leap year, 365 days: 6.98 -> 7.0", ((date(2028, 1, 2), None),), 2028, 365, D("7.0")),
+    Proration(
+        "leap year, 339 days: 339/366*7=6.48 -> 6.5 (not 339/365 -> 7.0)",
+        ((date(2028, 1, 28), None),),
+        2028,
+        339,
+        D("6.5"),
+    ),
+    Proration(
+        "tenure ending on 1 January: one day -> 0.5",
+        ((date(2020, 1, 1), date(2025, 1, 1)),),
+        2025,
+        1,
+        D("0.5"),
+    ),
+    Proration(
+        "tenure ending on 31 December of the year before: nothing",
+        ((date(2020, 1, 1), date(2024, 12, 31)), (date(2026, 1, 1), None)),
+        2025,
+        0,
+        D("0.0"),
+    ),
+    Proration(
+        "one-day gap between tenures: that day is not served",
+        ((date(2025, 1, 1), date(2025, 6, 30)), (date(2025, 7, 2), None)),
+        2025,
+        364,
+        D("7.0"),
+    ),
+    Proration(
+        "one-day gap, the later tenure listed first",
+        ((date(2025, 7, 2), date(2025, 7, 10)), (date(2025, 1, 1), date(2025, 1, 10))),
+        2025,
+        19,
+        D("0.5"),
+    ),
+    Proration(
+        "adjacent one-day tenures join: 2 days",
+        ((date(2025, 3, 1), date(2025, 3, 1)), (date(2025, 3, 2), date(2025, 3, 2))),
+        2025,
+        2,
+        D("0.5"),
+    ),
+    Proration(
+        "tenures overlapping by one day",
+        ((date(2025, 3, 1), date(2025, 3, 10)), (date(2025, 3, 10), date(2025, 3, 20))),
+        2025,
+        20,
+        D("0.5"),
+    ),
+    Proration(
+        "a tenure inside another counts nothing more",
+        ((date(2025, 1, 1), date(2025, 3, 31)), (date(2025, 2, 1), date(2025, 2, 10))),
+        2025,
+        90,
+        D("2.0"),  # 90/365*7 = 1.73 -> 2.0
+    ),
+    Proration(
+        "three tenures: gap, then overlap",
+        (
+            (date(2025, 1, 1), date(2025, 1, 10)),
+            (date(2025, 1, 20), date(2025, 1, 31)),
+            (date(2025, 1, 25), date(2025, 2, 5)),
+        ),
+        2025,
+        27,  # 10 + (20 Jan – 5 Feb) 17
+        D("1.0"),  # 27/365*7 = 0.52 -> 1.0
+    ),
+    Proration(
+        "a span ending before it starts counts nothing",
+        ((date(2025, 3, 10), date(2025, 3, 1)), (date(2025, 12, 31), None)),
+        2025,
+        1,
+        D("0.5"),
+    ),
+    Proration(
+        "from before the year to after it",
+        ((date(2024, 6, 1), date(2026, 6, 1)),),
+        2025,
+        365,
+        D("7.0"),
+    ),
 ]
 
 
@@ -77,7 +166,15 @@ def test_proration(case):  # R-TRN-1
 
 @pytest.mark.parametrize(
     ("full", "served", "expected"),
-    [(D("7.3"), 364, D("7.3")), (D("10"), 73, D("2.0")), (D("0"), 200, D("0.0"))],
+    [
+        (D("7.3"), 364, D("7.3")),
+        (D("7.3"), 365, D("7.3")),
+        (D("7.25"), 365, D("7.2")),  # one decimal
+        (D("10"), 73, D("2.0")),
+        (D("0"), 200, D("0.0")),
+        (D("7"), 366, D("7.0")),  # never above the full requirement
+        (D("7"), -100, D("0.0")),  # never below nothing
+    ],
 )
 def test_proration_respects_the_policy_value(full, served, expected):  # R-TRN-1
     assert rules.required_days(served, 2025, full) == expected
@@ -108,6 +205,8 @@ def test_days_from_hours(hours, per_day, days):  # R-TRN-1 (1 day = 8 hours, pol
         (D("100"), D("7.0"), True, 100),
         (D("0"), D("0.0"), True, 100),
         (D("0"), D("0.5"), False, 0),
+        (D("0"), D("0.1"), False, 0),  # 0.8 hours needed: not done yet
+        (D("0.4"), D("0.1"), False, 50),
     ],
 )
 def test_compliance(hours, required, compliant, percent):  # R-TRN-1
@@ -204,3 +303,12 @@ def test_reminder_week_is_the_iso_week():
 def test_reminder_start_clips_to_the_month():
     policy = rules.Policy(D("8"), D("7"), D("300"), 2, 30)
     assert policy.reminder_start(2025) == date(2025, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("day", "future"),
+    [(date(2025, 10, 14), False), (date(2025, 10, 15), False), (date(2025, 10, 16), True)],
+)
+def test_future_date_is_refused_but_today_is_not(day, future):  # SPEC §5: "a future date"
+    """Training logged for today is accepted; only a day after today is in the future."""
+    assert rules.is_future(day, date(2025, 10, 15)) is future
