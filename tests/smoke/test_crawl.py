@@ -1,5 +1,5 @@
 """Smoke (issue 9 item 9): every demo role logs in through the login form, then every page
-reachable from the navigation (two links deep, a few of each kind) and every parameterless
+reachable from the navigation (three links deep, a few of each kind) and every parameterless
 page of the URL conf answers without an exception and without HTTP 500, under the settings
 ``make demo`` runs with (DEBUG on)."""
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 # Not crawled: leaving the session, switching the language (a POST), static files.
 SKIP_PREFIXES = ("/accounts/logout/", "/i18n/", "/static/", "/media-not-served/")
 SKIP_NAMES = {"logout", "set_language"}
-DEPTH = 2  # the navigation's pages, then the pages they link to
+DEPTH = 3  # the navigation's pages, the pages they link to, and theirs
 PER_KIND = 2  # URLs visited per view and query-string shape
 OK = {200, 302, 400, 403, 404, 405}
 
