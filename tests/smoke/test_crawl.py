@@ -110,6 +110,7 @@ def test_every_page_as_each_demo_role(client, demo, username):
             get(client, url)
             seen.add(url)
     assert len(seen) > 10, seen
+    print(f"{username}: {len(seen)} pages")  # shown with -rP
 
 
 def test_the_public_site_without_login(client, demo):
