@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
 
-.PHONY: demo test install install-dev serve migrate lint format worker beat clean bench mutants
+.PHONY: demo test smoke install install-dev serve migrate lint format worker beat clean bench mutants
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ demo: migrate
 ## test: install what the tests need and run the whole suite
 test: install-dev
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+## smoke: the smoke suite under the demo's settings (portal.settings.local, DEBUG on):
+## demo data, a compute, every export by command and download, every page as each demo role
+smoke: install-dev
+	$(PY) -m pytest --ds=portal.settings.local -o django_debug_mode=keep \
+		tests/smoke $(PYTEST_ARGS)
 
 ## mutants: mutation-test every */rules.py against its rule tests (not in CI; docs/rules-testing.md)
 ## MODULE=subsidies/rules.py runs one module; MUTANTS_JOBS=2 parallel pytest processes

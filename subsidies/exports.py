@@ -252,10 +252,12 @@ class MoneyText(Func):
     template = "CAST(%(expressions)s AS text)"  # numeric(12, 2) keeps its two places
 
     def as_sqlite(self, compiler, connection, **extra):
-        # SQLite keeps decimals as integers or reals: format them.
-        return self.as_sql(
-            compiler, connection, template="printf('%%.2f', %(expressions)s)", **extra
+        # SQLite keeps decimals as integers or reals: format them. The format is a parameter:
+        # a literal % in the SQL would meet the debug cursor's ``sql % params`` (DEBUG on).
+        sql, params = self.as_sql(
+            compiler, connection, template="printf(%%s, %(expressions)s)", **extra
         )
+        return sql, ["%.2f", *params]
 
 
 def _sql_starts(chr_function: str) -> str:

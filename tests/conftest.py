@@ -5,7 +5,17 @@ from datetime import date
 
 import pytest
 
+from portal import testclock
 from tests import factories as f
+
+
+def pytest_report_header(config):
+    """Say which day the suite runs on, so that a failure under PORTAL_TEST_TODAY can be
+    re-run on the same day (the clock travels in portal.settings.test)."""
+    day = testclock.test_today()
+    if day is None:
+        return f"{testclock.VARIABLE}: unset (the real date)"
+    return f"{testclock.VARIABLE}: {day} ({testclock.TIME_OF_DAY:%H:%M} Asia/Shanghai)"
 
 
 @dataclass

@@ -15,3 +15,9 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405 - a line per login otherwise
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=200)
+
+# PORTAL_TEST_TODAY=YYYY-MM-DD: this process (a pytest worker, a Celery worker of the
+# integration tests) runs as if that day were today (README "Tests"). Test settings only.
+from portal.testclock import travel_to_test_today  # noqa: E402
+
+PORTAL_TEST_TODAY = travel_to_test_today()

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from portal import testclock
 from portal.celery import app
 from portal.workers import WorkerProcess, private_queue, wait_until_ready
 
@@ -33,6 +34,9 @@ class Worker(WorkerProcess):
             DATABASE_URL=_database_url(),
             CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         )
+        # PORTAL_TEST_TODAY: the worker loads the test settings, whose clock travels too.
+        if day := testclock.test_today():
+            self.env[testclock.VARIABLE] = day.isoformat()
         self.spawn()
         wait_until_ready([self])
         return self
