@@ -52,8 +52,14 @@ def assert_has_data(data: bytes, fmt: str, *, at_least: int = 1) -> list:
 
 
 def ledger_lines(data: bytes, fmt: str) -> int:
-    """Rows of a ledger file that carry an amount, total rows left out."""
-    totals = {exports.VILLAGE_TOTAL, exports.TOWNSHIP_TOTAL, exports.GRAND_TOTAL}
+    """Rows of a ledger file that carry an amount, total rows and the chain head row (SPEC §3)
+    left out."""
+    totals = {
+        exports.VILLAGE_TOTAL,
+        exports.TOWNSHIP_TOTAL,
+        exports.GRAND_TOTAL,
+        exports.HEAD_LABEL,
+    }
     rows = assert_has_data(data, fmt)
     return sum(1 for r in rows[1:] if not totals & {str(c) for c in r})
 

@@ -39,9 +39,16 @@ TOTALS = {exports.VILLAGE_TOTAL, exports.TOWNSHIP_TOTAL, exports.GRAND_TOTAL}
 
 
 def data_rows(data: bytes) -> list[list[str]]:
-    """The line rows: after the header, as wide as the header, total rows left out."""
+    """The line rows: after the header, as wide as the widest row after it (the bank file's
+    header also carries the chain head, SPEC §3), total rows and the chain head row left
+    out."""
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    return [r for r in rows[1:] if len(r) == len(rows[0]) and not TOTALS & set(r)]
+    width = max((len(r) for r in rows[1:]), default=0)
+    return [
+        r
+        for r in rows[1:]
+        if len(r) == width and not TOTALS & set(r) and exports.HEAD_LABEL not in r
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "bank"])
