@@ -52,6 +52,7 @@ mutants: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/vulture
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install-dev

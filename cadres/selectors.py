@@ -13,8 +13,6 @@ from .choices import PostRole
 from .models import Person, Post
 from .rules import HealthCheckStatus, cadre_count_flag, health_check_status
 
-CADRE_ROLES = tuple(PostRole.values)  # all branch and village committee posts
-
 
 def posts_on(day: date, prefix: str = "") -> Q:
     """Posts held on ``day`` (``prefix`` reaches Post from another model)."""
@@ -44,10 +42,6 @@ def person_search(value: str, prefix: str = "") -> Q:
 def person_list(*, user, filters: dict | None = None) -> QuerySet:
     qs = scope_queryset(user, Person).select_related("village__township")
     return qs.filter(**(filters or {}))
-
-
-def post_list(*, user) -> QuerySet:
-    return scope_queryset(user, Post).select_related("person", "village", "branch")
 
 
 def is_one_shoulder(person: Person, day: date) -> bool:

@@ -98,10 +98,6 @@ def register_all() -> None:
         auditlog.register(model, **options)
 
 
-def audited_models() -> list[type[Model]]:
-    return [apps.get_model(label) for label in AUDITED]
-
-
 def mask_value(value: str) -> str:
     """AUDITLOG_MASK_CALLABLE: ``6222021234567890`` → ``************7890``."""
     from .masking import mask_bank_account

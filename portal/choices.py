@@ -17,10 +17,6 @@ class ReviewerKind(models.TextChoices):
     COMPREHENSIVE = "comprehensive", _("Comprehensive management")
 
 
-DISTRICT_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.FINANCE})
-TOWNSHIP_ROLES = frozenset({Role.TOWNSHIP_STAFF, Role.REVIEWER})
-
-
 class ImportStatus(models.TextChoices):
     """The life of a registry import job (SPEC §2 "Bulk import")."""
 

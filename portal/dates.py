@@ -1,7 +1,7 @@
 """Calendar helpers on plain dates (stdlib only, safe to use from pure rule modules)."""
 
 import calendar
-from datetime import date, timedelta
+from datetime import date
 
 
 def days_in_month(year: int, month: int) -> int:
@@ -38,10 +38,3 @@ def parse_month(value: str) -> date:
 
 def age_on(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def iter_days(start: date, end: date):
-    d = start
-    while d <= end:
-        yield d
-        d += timedelta(days=1)

@@ -170,10 +170,3 @@ def scope_queryset(user, queryset: QuerySet | type[Model], action: str = VIEW) -
         condition = scope.secretary(user, secretary_village_ids(user))
         return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
     return queryset.none()
-
-
-def township_ids(user) -> QuerySet | None:
-    """The townships a user works in, or None for the whole of their district."""
-    from branches.models import Township
-
-    return scope_queryset(user, Township).values("pk")

@@ -7,6 +7,7 @@ turns it into a 400/403 (``portal.api.exceptions``), commands print it and exit 
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, OperationalError, models, transaction
+from django.utils.translation import gettext as _
 
 from .scope import CHANGE, may, scope_queryset
 
@@ -33,8 +34,6 @@ def ensure_not_filer(user, instance, message: str | None = None) -> None:
     filed — an allowance declaration, an award list, a self-logged training entry. Superusers
     too. The pages and the API do not offer the step (:func:`is_filer`)."""
     if is_filer(user, instance):
-        from django.utils.translation import gettext as _
-
         raise PermissionDenied(
             message or _("You filed this yourself: someone else must take this step.")
         )
@@ -47,10 +46,10 @@ def ensure_may_change(user, instance: models.Model) -> None:
         return
     if instance.pk is None:
         if not may(user, CHANGE, type(instance)):
-            raise PermissionDenied("Your role may not add this record.")
+            raise PermissionDenied(_("Your role may not add this record."))
         return
     if not scope_queryset(user, type(instance), CHANGE).filter(pk=instance.pk).exists():
-        raise PermissionDenied("This record is outside your scope.")
+        raise PermissionDenied(_("This record is outside your scope."))
 
 
 def ensure_parent_in_scope(user, parent: models.Model | None) -> None:
@@ -58,7 +57,7 @@ def ensure_parent_in_scope(user, parent: models.Model | None) -> None:
     if user is None or parent is None:
         return
     if not scope_queryset(user, type(parent)).filter(pk=parent.pk).exists():
-        raise PermissionDenied("This record is outside your scope.")
+        raise PermissionDenied(_("This record is outside your scope."))
 
 
 def validated_save(instance: models.Model, *, exclude=None) -> models.Model:

@@ -454,7 +454,7 @@ def _copy(run: PayrollRun, rows: list[LineRow]) -> None:
     table = PaymentLine._meta.db_table
     # Empty text columns are empty strings, not NULL; empty id columns are NULL.
     sql = (
-        f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, "  # noqa: S608
+        f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
         f"FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))"
     )
     # The raw psycopg2 call: wrap its errors as Django's (IntegrityError for a constraint).

@@ -38,7 +38,6 @@ ZERO = Decimal("0.00")
 # Post roles (the values of cadres.choices.PostRole; repeated because rules are stdlib only).
 SECRETARY = "secretary"
 DIRECTOR = "director"
-MEMBER_ROLES = frozenset({"deputy_secretary", "branch_member", "committee_member"})
 
 # Day categories, from the highest standard down.
 ONE_SHOULDER = "one_shoulder"

@@ -20,8 +20,6 @@ from . import rules
 from .choices import Component, RunStatus
 from .models import PaymentLine, PayrollRun, PerformanceStandard, Policy
 
-GRADE_FACTORS = ("excellent", "competent", "basic", "incompetent")
-
 
 def policy_for(district_id: int, month: date) -> Policy | None:
     """The policy record in force in ``month`` (the latest valid from on or before it)."""
@@ -144,16 +142,6 @@ def pay_slips(*, user, person: Person) -> QuerySet:
         .select_related("run__township", "village")
         .order_by("-run__month", "pays_for", "component")
     )
-
-
-def district_progress(district_id: int, month: date) -> dict:
-    """Progress of a district month: runs computed or further over all runs."""
-    runs = PayrollRun.objects.filter(township__district_id=district_id, month=month)
-    counts = runs.aggregate(
-        total=Count("pk"),
-        done=Count("pk", filter=~Q(status=RunStatus.DRAFT)),
-    )
-    return counts
 
 
 # --- Integrity checks (SPEC §3, shown before approval) ---------------------------------------

@@ -332,7 +332,9 @@ def run_approve(
     """Township approval of a computed run. Integrity warnings must be acknowledged."""
     run = _locked_run(run.pk)
     _in_scope(user, run, CHANGE)
-    ensure_role(user, APPROVE_ROLES, _("Only township staff approve a payroll run."))
+    ensure_role(
+        user, APPROVE_ROLES, _("Only township staff or the district admin approve a payroll run.")
+    )
     issues = selectors.run_integrity(run) if run.status == RunStatus.COMPUTED else []
     if issues and not acknowledge:
         raise ValidationError(

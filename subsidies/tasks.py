@@ -31,10 +31,12 @@ def run_progress(run: PayrollRun) -> dict:
     return {"done": run.progress_done, "total": run.progress_total, "running": False}
 
 
-@shared_task(bind=True, acks_late=True, max_retries=3)
-def compute_run_task(self, run_id: int, user_id: int | None = None) -> dict:
+@shared_task(acks_late=True)
+def compute_run_task(run_id: int, user_id: int | None = None) -> dict:
     """Compute one township's run. Safe to deliver twice: the compute replaces the run's lines
-    under a row lock, and a run no longer open is left alone."""
+    under a row lock, and a run no longer open is left alone. Not retried: a refusal
+    (ValidationError) is stored on the run for the user to see, and anything else is a bug
+    to surface, not to repeat (``acks_late``: a worker lost mid-compute redelivers it)."""
     user = User.objects.filter(pk=user_id).first() if user_id else None
 
     def progress(done: int, total: int) -> None:

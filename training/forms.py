@@ -107,8 +107,3 @@ class TrainingPolicyForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-
-
-class YearForm(forms.Form):
-    year = forms.IntegerField(min_value=2000, max_value=2100)
-    close = forms.BooleanField(required=False)

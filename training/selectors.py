@@ -79,14 +79,6 @@ def year_closed(district_id: int, year: int) -> bool:
     ).exists()
 
 
-def closed_years(district_id: int) -> set[int]:
-    return set(
-        TrainingYear.objects.filter(district_id=district_id, closed_at__isnull=False).values_list(
-            "year", flat=True
-        )
-    )
-
-
 def user_district_id(user) -> int | None:
     """The district a user works in (through their township or person for local roles)."""
     if user is None:

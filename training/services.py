@@ -531,7 +531,7 @@ def reminder_text(row, year: int) -> str:
 def _email_reminder(reminder: TrainingReminder, address: str, text: str) -> None:
     try:
         send_mail(_("Training reminder"), text, None, [address], fail_silently=False)
-    except Exception:  # noqa: BLE001 - the in-portal notice stands; the mail is logged
+    except Exception:  # The in-portal notice stands; the mail is logged
         logger.exception("training reminder e-mail to person %s failed", reminder.person_id)
         return
     TrainingReminder.objects.filter(pk=reminder.pk).update(emailed=True)

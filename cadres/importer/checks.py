@@ -32,7 +32,7 @@ from cadres.constraints import OneHolderPerDayConstraint
 __all__ = ["Unsupported", "condition_fields", "model_errors", "q_holds"]
 
 
-class Unsupported(Exception):  # noqa: N818
+class Unsupported(Exception):
     """A condition this evaluator cannot decide in Python."""
 
 
@@ -49,7 +49,7 @@ _COMPARE = {
 def _value(model, instance, name):
     try:
         field = model._meta.get_field(name)
-    except Exception:
+    except Exception:  # noqa: BLE001 - whatever the lookup raises, the name is unsupported
         raise Unsupported(name)
     if not getattr(field, "concrete", False) or field.many_to_many:
         raise Unsupported(name)

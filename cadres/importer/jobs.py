@@ -125,7 +125,7 @@ class JobProgress:
                 {"phase": phase, "done": done, "total": total},
                 PROGRESS_TTL,
             )
-        except Exception:  # noqa: BLE001 - a progress bar is not worth failing an import for
+        except Exception:  # A progress bar is not worth failing an import for
             logger.warning("import job %s: progress not cached", self.job.pk, exc_info=True)
         if phase != "writing":
             fields = {"phase": phase, "done_rows": done}
@@ -225,7 +225,7 @@ def _finish(job: ImportJob, status: str, *, result=None, message: str = "") -> N
     job.save()
     try:
         cache.delete(progress_key(job.pk))
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("import job %s: progress not cleared", job.pk, exc_info=True)
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 __all__ = ["ImportResult", "RowError", "UnreadableFile"]
 
 
-class UnreadableFile(Exception):  # noqa: N818 - the name says what the user gets
+class UnreadableFile(Exception):  # The name says what the user gets
     """The file cannot be read as XLSX or as UTF-8 CSV (the command exits with 2)."""
 
 

@@ -24,7 +24,7 @@ __all__ = ["BATCH_SIZE", "write"]
 BATCH_SIZE = 500
 
 
-class _DryRun(Exception):  # noqa: N818
+class _DryRun(Exception):
     """Raised inside the transaction of a dry run to roll it back."""
 
 

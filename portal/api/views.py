@@ -34,13 +34,16 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         from django.db import transaction
         from django.db.models import ProtectedError
+        from django.utils.translation import gettext as _
         from rest_framework.exceptions import ValidationError
 
         try:
             with transaction.atomic():
                 instance.delete()
         except ProtectedError:
-            raise ValidationError({"non_field_errors": ["Other records still refer to this one."]})
+            raise ValidationError(
+                {"non_field_errors": [_("Other records still refer to this one.")]}
+            )
 
 
 class StepRolesMixin:

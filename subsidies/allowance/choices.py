@@ -24,12 +24,6 @@ SENT_TO_REVIEWERS = (
     ApplicationStatus.REPORTED,
     ApplicationStatus.PAID,
 )
-OPEN_STATUSES = (
-    ApplicationStatus.DECLARED,
-    ApplicationStatus.VILLAGE_REVIEWED,
-    ApplicationStatus.TOWNSHIP_REVIEW,
-    ApplicationStatus.SUSPENDED,
-)
 
 
 class ReportBody(models.TextChoices):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from cadres.choices import PostRole
@@ -373,9 +373,3 @@ def last_payable_month(grant: AllowanceGrant) -> date | None:
     died = grant.person.died_on
     ends = [m for m in (grant.end_month, month_start(died) if died else None) if m]
     return min(ends) if ends else None
-
-
-def grant_filter_active(queryset: QuerySet, active: bool) -> QuerySet:
-    """Grants still paying (active and the person alive) or not."""
-    paying = Q(status="active") & Q(person__died_on__isnull=True)
-    return queryset.filter(paying) if active else queryset.exclude(paying)

@@ -357,7 +357,3 @@ class GrantExportView(LoginRequiredMixin, View):
         stamp = timezone.localdate().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="allowance-ledger-{stamp}.xlsx"'
         return response
-
-
-def may_see_allowance(user) -> bool:
-    return may(user, VIEW, AllowanceApplication)

@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -70,7 +71,7 @@ class PayrollRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def compute(self, request, pk=None):
         run = self.get_object()
         if "compute" not in _actions(request.user, run):
-            raise PermissionDenied("You may not compute this run.")
+            raise PermissionDenied(_("You may not compute this run."))
         transaction.on_commit(lambda: tasks.compute_run_task.delay(run.pk, request.user.pk))
         return Response(
             PayrollRunSerializer(run, context={"request": request}).data,

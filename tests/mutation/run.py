@@ -145,7 +145,7 @@ def run_pytest(file: str, tests: list[str], index: int | None, timeout: float):
         args += ["-p", "tests.mutation.plugin"]
     args += tests
     started = time.monotonic()
-    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+    proc = subprocess.Popen(  # Our own interpreter and arguments
         args,
         cwd=ROOT,
         env=env,

@@ -70,21 +70,21 @@ def poisoned(world, payroll):
     table = PaymentLine._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET account_name = %s, bank_account = %s, bank_name = %s "  # noqa: S608
+            f"UPDATE {table} SET account_name = %s, bank_account = %s, bank_name = %s "
             "WHERE person_id = %s",
             ["=HYPERLINK(1)", "+8613800000000", "@SUM(1)", line.person_id],
         )
         cursor.execute(
-            f"UPDATE {table} SET village_name = %s WHERE run_id = %s",  # noqa: S608
+            f"UPDATE {table} SET village_name = %s WHERE run_id = %s",
             ["－村", ledgers.run_a.pk],
         )
         cursor.execute(
-            f"UPDATE {PayrollRun._meta.db_table} SET township_name = %s WHERE id = %s",  # noqa: S608
+            f"UPDATE {PayrollRun._meta.db_table} SET township_name = %s WHERE id = %s",
             ["\t镇", ledgers.run_a.pk],
         )
         other = PaymentLine.objects.filter(run=ledgers.run_a).exclude(person_id=line.person_id)
         cursor.execute(
-            f"UPDATE {table} SET amount = -500 WHERE id = %s",  # noqa: S608
+            f"UPDATE {table} SET amount = -500 WHERE id = %s",
             [other.filter(held=False).order_by("pk").first().pk],
         )
     return ledgers

@@ -60,27 +60,27 @@ def test_an_untouched_chain_verifies(world, chain):
 
 TAMPERING = {
     "a line's amount": lambda run: sql(
-        f"UPDATE {LINES} SET amount = amount + 100 WHERE id = %s",  # noqa: S608
+        f"UPDATE {LINES} SET amount = amount + 100 WHERE id = %s",
         [a_line(run).pk],
     ),
     "a line's account": lambda run: sql(
-        f"UPDATE {LINES} SET bank_account = %s WHERE id = %s",  # noqa: S608
+        f"UPDATE {LINES} SET bank_account = %s WHERE id = %s",
         ["6222999999999999", a_line(run).pk],
     ),
     "a line's payee name": lambda run: sql(
-        f"UPDATE {LINES} SET account_name = %s WHERE id = %s",  # noqa: S608
+        f"UPDATE {LINES} SET account_name = %s WHERE id = %s",
         ["冒名", a_line(run).pk],
     ),
     "the run's total": lambda run: sql(
-        f"UPDATE {RUNS} SET total_amount = total_amount - 1 WHERE id = %s",  # noqa: S608
+        f"UPDATE {RUNS} SET total_amount = total_amount - 1 WHERE id = %s",
         [run.pk],
     ),
     "a deleted line": lambda run: sql(
-        f"DELETE FROM {LINES} WHERE id = %s",  # noqa: S608
+        f"DELETE FROM {LINES} WHERE id = %s",
         [PaymentLine.objects.filter(run=run, corrections__isnull=True).order_by("-pk")[0].pk],
     ),
     "an inserted line": lambda run: sql(
-        f"INSERT INTO {LINES} (run_id, person_id, village_id, component, kind, pays_for, "  # noqa: S608
+        f"INSERT INTO {LINES} (run_id, person_id, village_id, component, kind, pays_for, "
         "amount, held, days, derivation, corrects_id, source, account_name, bank_name, "
         "bank_account, village_code, village_name, id_number_masked) SELECT run_id, "
         "person_id, village_id, 'allowance', 'adjustment', pays_for, 500, false, days, "
@@ -110,11 +110,11 @@ def test_tampering_through_sql_names_the_first_broken_link(world, chain, how, po
 def test_a_re_hashed_run_breaks_the_next_link(world, chain):
     """Forging the first run's hash to match tampered lines leaves the second link pointing
     at the old hash."""
-    sql(f"UPDATE {RUNS} SET ledger_hash = %s WHERE id = %s", ["0" * 64, chain[0].pk])  # noqa: S608
+    sql(f"UPDATE {RUNS} SET ledger_hash = %s WHERE id = %s", ["0" * 64, chain[0].pk])
     with pytest.raises(CommandError, match=f"run {chain[0].pk} "):
         verify()
-    sql(f"UPDATE {RUNS} SET ledger_hash = %s WHERE id = %s", [chain[0].ledger_hash, chain[0].pk])  # noqa: S608
-    sql(f"UPDATE {RUNS} SET prev_hash = %s WHERE id = %s", ["f" * 64, chain[1].pk])  # noqa: S608
+    sql(f"UPDATE {RUNS} SET ledger_hash = %s WHERE id = %s", [chain[0].ledger_hash, chain[0].pk])
+    sql(f"UPDATE {RUNS} SET prev_hash = %s WHERE id = %s", ["f" * 64, chain[1].pk])
     with pytest.raises(CommandError, match=f"run {chain[1].pk} .*previous ledger's hash"):
         verify()
 
@@ -150,7 +150,7 @@ def rehash_from(chain, position, forge):
         run.prev_hash = prev
         run.ledger_hash = forge(run, prev)
         sql(
-            f"UPDATE {RUNS} SET prev_hash = %s, ledger_hash = %s WHERE id = %s",  # noqa: S608
+            f"UPDATE {RUNS} SET prev_hash = %s, ledger_hash = %s WHERE id = %s",
             [run.prev_hash, run.ledger_hash, run.pk],
         )
         prev = run.ledger_hash
@@ -171,8 +171,8 @@ def test_a_hash_recomputed_without_the_key_is_detected(world, chain, forge):
     """R-PAY-3 money fields: a line's amount (and the run's total) changed in SQL and the
     links re-hashed from there on — without LEDGER_KEY the link at position 2 fails."""
     line = a_line(chain[1])
-    sql(f"UPDATE {LINES} SET amount = amount + 100 WHERE id = %s", [line.pk])  # noqa: S608
-    sql(f"UPDATE {RUNS} SET total_amount = total_amount + 100 WHERE id = %s", [chain[1].pk])  # noqa: S608
+    sql(f"UPDATE {LINES} SET amount = amount + 100 WHERE id = %s", [line.pk])
+    sql(f"UPDATE {RUNS} SET total_amount = total_amount + 100 WHERE id = %s", [chain[1].pk])
     rehash_from(chain, 2, forge)
     with pytest.raises(CommandError) as failure:
         verify()
@@ -226,12 +226,11 @@ def test_each_money_deciding_field_is_covered(world, chain, field):
     if field == "pays_for" and line.covers_from:
         # The days a line covers lie in its month (a check constraint): move them along.
         sql(
-            f"UPDATE {LINES} SET pays_for = %s, covers_from = %s, covers_to = %s "  # noqa: S608
-            "WHERE id = %s",
+            f"UPDATE {LINES} SET pays_for = %s, covers_from = %s, covers_to = %s WHERE id = %s",
             [value, "2026-10-01", "2026-10-01", line.pk],
         )
     else:
-        sql(f"UPDATE {LINES} SET {field} = %s WHERE id = %s", [value, line.pk])  # noqa: S608
+        sql(f"UPDATE {LINES} SET {field} = %s WHERE id = %s", [value, line.pk])
     with pytest.raises(CommandError, match="chain position 1: .*changed after locking"):
         verify()
 
@@ -242,17 +241,17 @@ def test_each_money_deciding_field_is_covered(world, chain, field):
 def undo_newest_lock(run, *, thoroughly=False):
     """Reset the newest run's status and position in SQL, as if it was never locked."""
     sql(
-        f"UPDATE {RUNS} SET status = 'approved', chain_position = NULL, prev_hash = '', "  # noqa: S608
+        f"UPDATE {RUNS} SET status = 'approved', chain_position = NULL, prev_hash = '', "
         "ledger_hash = '' WHERE id = %s",
         [run.pk],
     )
     if thoroughly:  # and wipe every trace the database keeps of the lock
-        sql(f"UPDATE {RUNS} SET locked_at = NULL, locked_by_id = NULL WHERE id = %s", [run.pk])  # noqa: S608
+        sql(f"UPDATE {RUNS} SET locked_at = NULL, locked_by_id = NULL WHERE id = %s", [run.pk])
         sql(
-            f"DELETE FROM {RunEvent._meta.db_table} WHERE run_id = %s AND to_status = 'locked'",  # noqa: S608
+            f"DELETE FROM {RunEvent._meta.db_table} WHERE run_id = %s AND to_status = 'locked'",
             [run.pk],
         )
-        sql(f"DELETE FROM {LedgerExport._meta.db_table}")  # noqa: S608
+        sql(f"DELETE FROM {LedgerExport._meta.db_table}")
 
 
 def test_undoing_the_newest_lock_in_sql_is_detected(world, chain):
@@ -265,7 +264,7 @@ def test_undoing_the_newest_lock_in_sql_is_detected(world, chain):
 
 
 def test_a_status_reset_on_the_chain_is_detected(world, chain):
-    sql(f"UPDATE {RUNS} SET status = 'approved' WHERE id = %s", [chain[2].pk])  # noqa: S608
+    sql(f"UPDATE {RUNS} SET status = 'approved' WHERE id = %s", [chain[2].pk])
     with pytest.raises(CommandError, match="chain position 3: a ledger on the chain is no longer"):
         verify()
 
@@ -285,9 +284,9 @@ def test_a_chain_cut_short_is_detected_against_a_head_from_outside(tmp_path, wor
 
 def test_a_head_printed_on_a_recorded_export_pins_the_chain(tmp_path, world, chain):
     head_printed_on_csv(tmp_path)
-    sql(f"UPDATE {RUNS} SET locked_at = NULL WHERE id = %s", [chain[2].pk])  # noqa: S608
+    sql(f"UPDATE {RUNS} SET locked_at = NULL WHERE id = %s", [chain[2].pk])
     sql(
-        f"DELETE FROM {RunEvent._meta.db_table} WHERE run_id = %s AND to_status = 'locked'",  # noqa: S608
+        f"DELETE FROM {RunEvent._meta.db_table} WHERE run_id = %s AND to_status = 'locked'",
         [chain[2].pk],
     )
     undo_newest_lock(chain[2])
@@ -339,7 +338,7 @@ def test_recorded_exports_are_re_created_with_their_sha256(tmp_path, world, chai
     assert "exports: 7 re-created with the recorded SHA-256 (7 distinct files)" in verify()
     record = LedgerExport.objects.filter(format="bank").first()
     sql(
-        f"UPDATE {LedgerExport._meta.db_table} SET sha256 = %s WHERE id = %s",  # noqa: S608
+        f"UPDATE {LedgerExport._meta.db_table} SET sha256 = %s WHERE id = %s",
         ["0" * 64, record.pk],
     )
     with pytest.raises(CommandError, match=f"export #{record.pk} .*re-created gives another"):
@@ -386,7 +385,7 @@ def test_the_migration_does_not_launder_old_tampering(world, chain):
     sql(
         f"UPDATE {LINES} SET bank_account = %s WHERE id = %s",
         ["6222999999999999", a_line(chain[1]).pk],
-    )  # noqa: S608
+    )
     rekey_migration().rekey(apps, None)
     with pytest.raises(CommandError, match="chain position 2:"):
         verify()

@@ -210,7 +210,7 @@ def test_lock_chains_ledgers_and_verify_finds_tampering(world, payroll):
     table = PaymentLine._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET bank_account = %s WHERE id = %s",  # noqa: S608
+            f"UPDATE {table} SET bank_account = %s WHERE id = %s",
             ["6222999999999999", PaymentLine.objects.filter(run=run).first().pk],
         )
     broken = verify_chain(world.district.pk)

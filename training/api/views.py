@@ -209,10 +209,10 @@ class ComplianceViewSet(viewsets.GenericViewSet):
         if not value:
             return None
         if not value.isdigit():  # a forged "abc" was a 500 (ValueError from the ORM)
-            raise ValidationError({name: ["Not in your scope."]})
+            raise ValidationError({name: [_("Not in your scope.")]})
         place = scope_queryset(self.request.user, model).filter(pk=value).first()
         if place is None:
-            raise ValidationError({name: ["Not in your scope."]})
+            raise ValidationError({name: [_("Not in your scope.")]})
         return place
 
     @extend_schema(
