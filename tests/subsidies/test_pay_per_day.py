@@ -249,26 +249,3 @@ def snapshot(run):
         rows,
         key=lambda r: (r["person_id"], r["component"], r["kind"], r["pays_for"], r["source"]),
     )
-
-
-@pytest.mark.parametrize(
-    ("spans", "died_on", "expected"),
-    [
-        ([("2020-01-01", None)], None, ("2026-11-01", "2026-11-30")),
-        ([("2020-01-01", "2026-11-15")], None, ("2026-11-01", "2026-11-15")),
-        ([("2026-11-16", None)], None, ("2026-11-16", "2026-11-30")),
-        ([("2026-11-03", "2026-11-05"), ("2026-11-20", None)], None, ("2026-11-03", "2026-11-30")),
-        ([("2020-01-01", None)], "2026-11-10", ("2026-11-01", "2026-11-10")),
-        ([("2020-01-01", None)], "2026-10-31", None),  # died before the month
-        ([("2020-01-01", "2026-10-31")], None, None),  # no day of the month
-        ([("2026-12-01", None)], None, None),
-    ],
-)
-def test_r_pay_3_paid_days_are_the_first_and_last_day_of_the_posts(spans, died_on, expected):
-    """rules.paid_days (pure): the days of the month a township's lines cover (R-PAY-3, R-PAY-6)."""
-    from subsidies.rules import Span, paid_days
-
-    day = date.fromisoformat
-    posts = [Span("secretary", 1, day(a), b and day(b)) for a, b in spans]
-    got = paid_days(posts, NOV, died_on and day(died_on))
-    assert got == (expected and (day(expected[0]), day(expected[1])))

@@ -748,3 +748,35 @@ def test_derivation_in_words_of_the_other_components():  # R-PAY-4, R-PAY-5, R-A
     )
     assert describe({"component": "other", "text": "as entered"}) == "as entered"
     assert describe({"component": "other"}) == ""
+
+
+@pytest.mark.parametrize(
+    ("spans", "died_on", "expected"),
+    [
+        ([("2020-01-01", None)], None, ("2026-11-01", "2026-11-30")),
+        ([("2020-01-01", "2026-11-15")], None, ("2026-11-01", "2026-11-15")),
+        ([("2026-11-16", None)], None, ("2026-11-16", "2026-11-30")),
+        ([("2026-11-03", "2026-11-05"), ("2026-11-20", None)], None, ("2026-11-03", "2026-11-30")),
+        # In any order: the earliest first day and the latest last day.
+        ([("2026-11-20", None), ("2026-11-03", "2026-11-05")], None, ("2026-11-03", "2026-11-30")),
+        ([("2020-01-01", None), ("2026-11-03", "2026-11-05")], None, ("2026-11-01", "2026-11-30")),
+        # One day: a post starting on the month's last day, or ending on its first.
+        ([("2026-11-30", None)], None, ("2026-11-30", "2026-11-30")),
+        ([("2020-01-01", "2026-11-01")], None, ("2026-11-01", "2026-11-01")),
+        ([("2020-01-01", None)], "2026-11-10", ("2026-11-01", "2026-11-10")),
+        ([("2020-01-01", None)], "2026-11-01", ("2026-11-01", "2026-11-01")),
+        ([("2020-01-01", None)], "2026-10-31", None),  # died before the month
+        ([("2020-01-01", "2026-10-31")], None, None),  # no day of the month
+        ([("2026-12-01", None)], None, None),
+        ([], None, None),
+    ],
+)
+def test_r_pay_3_paid_days_are_the_first_and_last_day_of_the_posts(spans, died_on, expected):
+    """rules.paid_days (pure): the days of the month a township's lines cover (R-PAY-3,
+    R-PAY-6); issue 9 item 10a."""
+    from subsidies.rules import paid_days
+
+    day = date.fromisoformat
+    posts = [Span("secretary", 1, day(a), b and day(b)) for a, b in spans]
+    got = paid_days(posts, NOV, died_on and day(died_on))
+    assert got == (expected and (day(expected[0]), day(expected[1])))
