@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Registry, training and remuneration of village Party cadres.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its Swagger page are for the portal's users, not the public (issue 9).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
