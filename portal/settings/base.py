@@ -159,6 +159,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 # Files with more data rows than this are imported by a Celery task with a progress bar.
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=2000)
+# Training is kept from this year on, or from a district's first training policy if earlier
+# (issue 9): an entry, course or attendance dated before it is refused.
+TRAINING_FIRST_YEAR = env.int("TRAINING_FIRST_YEAR", default=2000)
 # Training evidence (PDF, JPEG, PNG) is stored under MEDIA_ROOT/evidence/ and served by a view.
 TRAINING_EVIDENCE_MAX_BYTES = env.int("TRAINING_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
 # Allowance scans (PDF, JPEG, PNG) are stored under MEDIA_ROOT/allowance/, served by a view.
