@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import audit_views, views
+from .params import YearConverter
+
+register_converter(YearConverter, "year")  # issue 9: 1900–2999, else 404
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

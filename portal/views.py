@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
+from portal.params import query_year
+
 from .choices import Role
 from .pagination import CappedPaginator
 from .scope import CHANGE, VIEW, may, scope_queryset
@@ -149,11 +151,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         today: date = timezone.localdate()
-        year = (
-            int(self.request.GET.get("year", today.year))
-            if self.request.GET.get("year", "").isdigit()
-            else today.year
-        )
+        year = query_year(self.request, default=today.year)  # 400 for a bad year (issue 9)
         if user.role == Role.REVIEWER:
             return context
         recruits = young_recruits_by_village(user=user, year=year)

@@ -20,5 +20,5 @@ urlpatterns = [
     path("policy/standards/add/", views.StandardFormView.as_view(), name="standard-add"),
     path("policy/income/add/", views.RuralIncomeFormView.as_view(), name="income-add"),
     path("floor/", views.FloorReportView.as_view(), name="floor-report"),
-    path("floor/<int:year>/", views.FloorReportView.as_view(), name="floor-report-year"),
+    path("floor/<year:year>/", views.FloorReportView.as_view(), name="floor-report-year"),
 ]
