@@ -4,9 +4,12 @@ from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import audit_views, views
-from .params import YearConverter
+from .params import MonthConverter, PkConverter, YearConverter
 
-register_converter(YearConverter, "year")  # issue 9: 1900–2999, else 404
+# Bounded path values (issue 9 item 6): anything outside is a 404, never a 500.
+register_converter(PkConverter, "pk")  # a database id, 1 … 2**63-1
+register_converter(YearConverter, "year")  # 1900–2999
+register_converter(MonthConverter, "month")  # YYYY-MM of such a year
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
