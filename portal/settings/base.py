@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "auditlog",
     "axes",
+    "csp",
     "portal",
     "branches",
     "cadres",
@@ -58,8 +60,26 @@ MIDDLEWARE = [
     "portal.security.AuditActorMiddleware",  # names the request's user in audit entries
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # the Content-Security-Policy header below (issue 9)
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# --- Content-Security-Policy (django-csp; issue 9 item 6) -------------------------------------
+# Pages load scripts, styles and images from the portal only: no inline <script>, no on*
+# attributes, no style="" (behaviour lives in static/portal/*.js, looks in portal.css). The
+# Swagger page relaxes style-src for its own inline <style> (portal/urls.py). No framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
