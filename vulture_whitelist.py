@@ -224,3 +224,6 @@ uploaded_at
 uploaded_by
 validators
 weak_lax
+CONTENT_SECURITY_POLICY
+field_class
+to_url

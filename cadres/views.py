@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.params import query_int
 from portal.scope import CHANGE, scope_queryset
 from portal.views import ScopedDetailView, ScopedListView, ServiceFormView
 
@@ -70,8 +71,8 @@ class PersonChildFormView(ServiceFormView):
 
     def get_initial(self):
         initial = super().get_initial()
-        person_id = self.request.GET.get("person")
-        if person_id and person_id.isdigit():
+        person_id = query_int(self.request, "person", minimum=1)  # garbage: 400 (issue 9)
+        if person_id is not None:
             person = get_object_or_404(
                 scope_queryset(self.request.user, Person, CHANGE), pk=person_id
             )

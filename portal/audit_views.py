@@ -19,7 +19,7 @@ from .audit import SEARCHABLE
 from .choices import Role
 from .filtersets import scoped
 from .models import AuditEntry
-from .views import PAGE_SIZES
+from .views import PAGE_SIZES, StrictFilterMixin
 
 
 def may_search_audit(user) -> bool:
@@ -131,7 +131,7 @@ def _shown(value) -> str:
     return "" if value in (None, "None") else str(value)
 
 
-class AuditLogView(LoginRequiredMixin, FilterView):
+class AuditLogView(StrictFilterMixin, LoginRequiredMixin, FilterView):
     """Search the audit trail: record type, action, user, township, dates, text. Newest
     first, paginated; the query count does not depend on the page size."""
 
@@ -146,13 +146,6 @@ class AuditLogView(LoginRequiredMixin, FilterView):
 
     def get_queryset(self):
         return audit_entries(user=self.request.user)
-
-    def get_paginate_by(self, queryset):
-        try:
-            size = int(self.request.GET.get("per_page", self.paginate_by))
-        except ValueError:
-            return self.paginate_by
-        return size if size in PAGE_SIZES else self.paginate_by
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

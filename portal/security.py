@@ -27,8 +27,9 @@ def client_ip(request) -> str | None:
 
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login: the login page with a clear message,
-    HTTP 429 (Too Many Requests)."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    HTTP 429 (Too Many Requests) and Retry-After (the cool-off, in seconds)."""
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    minutes = seconds // 60
     message = _(
         "Too many failed logins: this account is locked for %(minutes)s minutes from this "
         "address. Wait, or ask the district administrator to unlock it."
@@ -36,11 +37,14 @@ def lockout_response(request, original_response=None, credentials=None):
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
-        return JsonResponse({"detail": message}, status=429)
-    username = (credentials or {}).get("username") or request.POST.get("username", "")
-    form = AuthenticationForm(request, initial={"username": username})
-    context = {"form": form, "locked_out": message, "next": request.POST.get("next", "")}
-    return render(request, "registration/login.html", context, status=429)
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        username = (credentials or {}).get("username") or request.POST.get("username", "")
+        form = AuthenticationForm(request, initial={"username": username})
+        context = {"form": form, "locked_out": message, "next": request.POST.get("next", "")}
+        response = render(request, "registration/login.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 class AuditActorMiddleware(AuditlogMiddleware):

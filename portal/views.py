@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 
+from portal.params import query_page, query_page_size, query_year
+
 from .choices import Role
 from .pagination import CappedPaginator
 from .scope import CHANGE, VIEW, may, scope_queryset
@@ -50,20 +52,28 @@ class ScopedQuerysetMixin(LoginRequiredMixin):
         return self.scoped_queryset()
 
 
-class ScopedListView(ScopedQuerysetMixin, FilterView):
+class StrictFilterMixin:
+    """A django-filter page whose filter values do not validate (``?year=0``,
+    ``?township=abc``) answers 400 with the form and its errors and no rows (issue 9 item 6);
+    ``?per_page=`` picks one of ``PAGE_SIZES`` (garbage is a 400)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_paginate_by(self, queryset):
+        return query_page_size(self.request, PAGE_SIZES, self.paginate_by)
+
+
+class ScopedListView(StrictFilterMixin, ScopedQuerysetMixin, FilterView):
     """A filtered, paginated list: ``?per_page=`` picks the page size; the query count does
     not depend on it (related rows come through ``select_related``)."""
 
     paginate_by = 25
     paginator_class = CappedPaginator
     template_name_suffix = "_list"
-
-    def get_paginate_by(self, queryset):
-        try:
-            size = int(self.request.GET.get("per_page", self.paginate_by))
-        except ValueError:
-            return self.paginate_by
-        return size if size in PAGE_SIZES else self.paginate_by
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -149,11 +159,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         today: date = timezone.localdate()
-        year = (
-            int(self.request.GET.get("year", today.year))
-            if self.request.GET.get("year", "").isdigit()
-            else today.year
-        )
+        year = query_year(self.request, default=today.year)  # 400 for a bad year (issue 9)
         if user.role == Role.REVIEWER:
             return context
         recruits = young_recruits_by_village(user=user, year=year)
@@ -186,7 +192,7 @@ class NotificationListView(LoginRequiredMixin, TemplateView):
 
         context = super().get_context_data(**kwargs)
         notices = Notification.objects.filter(recipient=self.request.user)
-        page = Paginator(notices, 25).get_page(self.request.GET.get("page"))
+        page = Paginator(notices, 25).get_page(query_page(self.request))
         context.update(page_obj=page, object_list=page.object_list, page_sizes=())
         return context
 

@@ -9,7 +9,7 @@ app_name = "ledgers"
 urlpatterns = [
     path("", views.LedgerIndexView.as_view(), name="index"),
     path("exports/", views.LedgerExportListView.as_view(), name="export-list"),
-    path("runs/<int:pk>/<str:fmt>/", views.RunDownloadView.as_view(), name="run-download"),
-    path("<str:month>/", views.LedgerMonthView.as_view(), name="month"),
-    path("<str:month>/<str:fmt>/", views.MonthDownloadView.as_view(), name="month-download"),
+    path("runs/<pk:pk>/<str:fmt>/", views.RunDownloadView.as_view(), name="run-download"),
+    path("<month:month>/", views.LedgerMonthView.as_view(), name="month"),
+    path("<month:month>/<str:fmt>/", views.MonthDownloadView.as_view(), name="month-download"),
 ]

@@ -23,7 +23,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from portal.dates import parse_month
-from portal.filtersets import SearchFilterSet
+from portal.filtersets import MonthFilter, SearchFilterSet
+from portal.params import query_int, query_page, query_year
 from portal.scope import VIEW, may, scope_queryset
 from portal.views import ScopedListView
 
@@ -57,10 +58,10 @@ def _month(value: str) -> date:
 
 def _district_id(request) -> int:
     """The user's district; a superuser (who has none) names it with ``?district=``."""
-    district_id = request.user.district_id or request.GET.get("district", "")
-    if not str(district_id).isdigit():
+    district_id = request.user.district_id or query_int(request, "district", minimum=1)
+    if district_id is None:
         raise Http404(_("Choose a district."))
-    return int(district_id)
+    return district_id
 
 
 def streaming_download(stream: exports.ExportStream) -> StreamingHttpResponse:
@@ -95,11 +96,11 @@ class LedgerIndexView(LedgerAccessMixin, TemplateView):
             .filter(locked__gt=0)
             .order_by("-month")
         )
-        year = self.request.GET.get("year", "")
-        if year.isdigit():
-            months = months.filter(month__year=int(year))
-        page = Paginator(months, MONTHS_PER_PAGE).get_page(self.request.GET.get("page"))
-        context.update(page_obj=page, months=page.object_list, year=year)
+        year = query_year(self.request)  # 400 for ?year=0 (was a 500, issue 9)
+        if year is not None:
+            months = months.filter(month__year=year)
+        page = Paginator(months, MONTHS_PER_PAGE).get_page(query_page(self.request))
+        context.update(page_obj=page, months=page.object_list, year=year or "")
         return context
 
 
@@ -147,18 +148,12 @@ class LedgerMonthView(LedgerAccessMixin, TemplateView):
 
 class LedgerExportFilterSet(SearchFilterSet):
     search_fields = ("sha256__istartswith", "user__username__icontains")
-    month = django_filters.CharFilter(label=_("month (YYYY-MM)"), method="filter_month")
+    month = MonthFilter(label=_("month (YYYY-MM)"))
     format = django_filters.ChoiceFilter(label=_("format"), choices=ExportFormat.choices)
 
     class Meta:
         model = LedgerExport
         fields = ["q", "month", "format"]
-
-    def filter_month(self, queryset, name, value):
-        try:
-            return queryset.filter(month=parse_month(value))
-        except ValueError:
-            return queryset.none()
 
 
 class LedgerExportListView(ScopedListView):

@@ -23,6 +23,7 @@ from django.views.generic import TemplateView
 from branches.models import District, Township
 from cadres.models import Person
 from portal.choices import Role
+from portal.params import query_page, valid_filterset
 from portal.scope import CHANGE, VIEW, may, scope_queryset
 from portal.views import ScopedListView, ServiceFormView
 
@@ -109,8 +110,10 @@ class RunDetailView(RunViewerMixin, View):
         lines = selectors.line_list(user=request.user, run=run).order_by(
             "village__code", "account_name", "person_id", "component", "pays_for"
         )
-        filterset = PaymentLineFilterSet(request.GET, queryset=lines, request=request)
-        page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+        filterset = valid_filterset(  # a bad filter value is a 400 (issue 9)
+            PaymentLineFilterSet(request.GET, queryset=lines, request=request)
+        )
+        page = Paginator(filterset.qs, 50).get_page(query_page(request))
         for line in page.object_list:
             line.words = render_derivation(line.derivation)
         issues = selectors.run_integrity(run) if run.status != RunStatus.DRAFT else []

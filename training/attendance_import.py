@@ -9,6 +9,7 @@ so importing it twice changes nothing. Self-contained (openpyxl only).
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Person
 from cadres.validators import normalise_id_number, validate_id_number
+from portal import spreadsheets
 from portal.scope import scope_queryset
 
 from . import services
@@ -66,23 +68,48 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def read_xlsx(upload) -> tuple[list[SourceRow], list[RowError]]:
-    from openpyxl import load_workbook
+# The attendance of one course is read in the request: a far smaller file than a registry.
+LIMITS = spreadsheets.Limits(
+    max_rows=20_000, max_sheet_bytes=16 * spreadsheets.MB, max_total_bytes=48 * spreadsheets.MB,
+    max_other_bytes=16 * spreadsheets.MB,
+)  # fmt: skip
 
-    try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable file is one clear error
+
+def read_xlsx(upload) -> tuple[list[SourceRow], list[RowError]]:
+    """The rows of the first sheet, after the checks of :mod:`portal.spreadsheets` (issue 9,
+    item 5): a file that would hold the server is refused before it is parsed, and the rows
+    are streamed, no more than ``LIMITS.max_rows``."""
+    if not zipfile.is_zipfile(upload):
+        upload.seek(0)
         return [], [RowError(0, "", _("The file is not an XLSX workbook."))]
+    upload.seek(0)
+    try:
+        book = spreadsheets.open_workbook(upload, LIMITS)
+    except spreadsheets.SpreadsheetRefused as exc:
+        return [], [RowError(0, "", str(exc))]
+    try:
+        return _read_rows(book)
+    except spreadsheets.SpreadsheetRefused as exc:
+        return [], [RowError(0, "", str(exc))]
+    except Exception:  # noqa: BLE001 - a damaged sheet inside a valid zip
+        return [], [RowError(0, "", _("The file is not an XLSX workbook."))]
+    finally:
+        book.close()
+
+
+def _read_rows(book) -> tuple[list[SourceRow], list[RowError]]:
+    if not book.worksheets:
+        return [], [RowError(0, "", _("The file is empty."))]
     sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+    sheet.reset_dimensions()  # a wrong <dimension> must not cut rows off; iter_rows bounds them
+    rows = spreadsheets.iter_rows(sheet, LIMITS)
     header = None
     header_row = 0
-    for number, values in enumerate(rows, start=1):
+    for number, values in rows:
         if any(_text(v) for v in values):
             header, header_row = [_text(v).lower() for v in values], number
             break
     if header is None:
-        book.close()
         return [], [RowError(0, "", _("The file is empty."))]
     index = {}
     for key, names in COLUMNS.items():
@@ -92,13 +119,12 @@ def read_xlsx(upload) -> tuple[list[SourceRow], list[RowError]]:
                 break
     missing = [COLUMNS[key][0] for key in ("id_number", "name") if key not in index]
     if missing:
-        book.close()
         return [], [
             RowError(header_row, name, _("This column is missing from the header."))
             for name in missing
         ]
     out = []
-    for number, values in enumerate(rows, start=header_row + 1):
+    for number, values in rows:
         values = list(values)
         if not any(_text(v) for v in values):
             continue
@@ -115,7 +141,6 @@ def read_xlsx(upload) -> tuple[list[SourceRow], list[RowError]]:
                 hours=cell("hours"),
             )
         )
-    book.close()
     return out, []
 
 

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Township
-from portal.filtersets import CodeOrNameFilter, SearchFilterSet, scoped
+from portal.filtersets import CodeOrNameFilter, SearchFilterSet, YearFilter, scoped
 
 from .choices import CourseLevel, EntryStatus, TrainingKind
 from .models import Course, SelfLoggedTraining
@@ -13,7 +13,7 @@ class SelfLoggedTrainingFilterSet(SearchFilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=EntryStatus.choices)
     village = CodeOrNameFilter(label=_("village"), field_name="person__village")
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=TrainingKind.choices)
-    year = django_filters.NumberFilter(label=_("year"), field_name="date", lookup_expr="year")
+    year = YearFilter(label=_("year"), field_name="date")
 
     class Meta:
         model = SelfLoggedTraining
@@ -22,7 +22,7 @@ class SelfLoggedTrainingFilterSet(SearchFilterSet):
 
 class CourseFilterSet(SearchFilterSet):
     search_fields = ("title__icontains", "location__icontains")
-    year = django_filters.NumberFilter(label=_("year"), field_name="start_date", lookup_expr="year")
+    year = YearFilter(label=_("year"), field_name="start_date")
     level = django_filters.ChoiceFilter(label=_("organiser level"), choices=CourseLevel.choices)
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=TrainingKind.choices)
     township = django_filters.ModelChoiceFilter(

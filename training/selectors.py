@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -77,6 +78,20 @@ def year_closed(district_id: int, year: int) -> bool:
     return TrainingYear.objects.filter(
         district_id=district_id, year=year, closed_at__isnull=False
     ).exists()
+
+
+def first_open_year(district_id: int) -> int:
+    """The first year a district's training is kept in (issue 9, SPEC §5): the year of its
+    first training policy, or ``TRAINING_FIRST_YEAR`` (2000) when it has none. No requirement
+    can be computed before it, so no entry, course or attendance is dated earlier."""
+    first = (
+        TrainingPolicy.objects.filter(district_id=district_id)
+        .order_by("year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    floor = getattr(settings, "TRAINING_FIRST_YEAR", 2000)
+    return min(first, floor) if first is not None else floor
 
 
 def user_district_id(user) -> int | None:

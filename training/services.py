@@ -58,7 +58,13 @@ def evidence_max_bytes() -> int:
 
 
 def ensure_year_open(district_id: int, year: int) -> None:
-    """No entry, review or attendance is added or changed in a year the district closed."""
+    """No entry, review or attendance is added or changed in a year the district closed, or
+    before its first training year (issue 9: 1800-01-01 was accepted)."""
+    if year < selectors.first_open_year(district_id):
+        raise ValidationError(
+            _("The training year %(year)s is not open: the portal keeps training from %(first)s.")
+            % {"year": year, "first": selectors.first_open_year(district_id)}
+        )
     if selectors.year_closed(district_id, year):
         raise ValidationError(
             _("The training year %(year)s is closed by the district; nothing in it can change.")
@@ -128,6 +134,17 @@ def self_logged_training_log(
     if date is not None:
         if rules.is_future(date, timezone.localdate()):
             errors.setdefault("date", []).append(_("The date is in the future."))
+        elif date.year < selectors.first_open_year(person.village.township.district_id):
+            errors.setdefault("date", []).append(
+                _(
+                    "The training year %(year)s is not open: the portal keeps training from "
+                    "%(first)s."
+                )
+                % {
+                    "year": date.year,
+                    "first": selectors.first_open_year(person.village.township.district_id),
+                }
+            )
         elif selectors.year_closed(person.village.township.district_id, date.year):
             errors.setdefault("date", []).append(
                 _("The training year %(year)s is closed by the district.") % {"year": date.year}

@@ -22,6 +22,7 @@ from branches.models import Township, Village
 from portal import audit
 from portal.choices import Role
 from portal.forms import id_list
+from portal.params import query_int, query_page, query_page_size, query_year
 from portal.scope import CHANGE, may, scope_queryset
 from portal.views import (
     PAGE_SIZES,
@@ -47,15 +48,12 @@ CHART_MAX_BARS = 300
 
 
 def _year(request) -> int:
-    value = request.GET.get("year", "")
-    if value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return timezone.localdate().year
+    """``?year=`` (1900–2999, else 400), this year when absent."""
+    return query_year(request, default=timezone.localdate().year)
 
 
 def _page_size(request, default=50) -> int:
-    value = request.GET.get("per_page", "")
-    return int(value) if value.isdigit() and int(value) in PAGE_SIZES else default
+    return query_page_size(request, PAGE_SIZES, default)
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -125,7 +123,7 @@ class MyTrainingView(LoginRequiredMixin, FormView):
             .select_related(None)
             .order_by("-date", "-pk")
         )
-        page = Paginator(entries, 20).get_page(self.request.GET.get("page"))
+        page = Paginator(entries, 20).get_page(query_page(self.request))
         progress = selectors.person_progress(person, year)
         context.update(
             year=year,
@@ -240,10 +238,12 @@ class ComplianceView(RoleRequiredMixin, TemplateView):
         townships = scope_queryset(user, Township).order_by("code")
         villages = scope_queryset(user, Village).order_by("code")
         township = village = None
-        if get.get("township", "").isdigit():
-            township = townships.filter(pk=get["township"]).first()
-        if get.get("village", "").isdigit():
-            village = villages.filter(pk=get["village"]).first()
+        township_id = query_int(self.request, "township", minimum=1)  # garbage: 400
+        village_id = query_int(self.request, "village", minimum=1)
+        if township_id is not None:
+            township = townships.filter(pk=township_id).first()
+        if village_id is not None:
+            village = villages.filter(pk=village_id).first()
         compliant = {"yes": True, "no": False}.get(get.get("compliant", ""))
         if township is not None:
             villages = villages.filter(township=township)
@@ -276,7 +276,7 @@ class ComplianceView(RoleRequiredMixin, TemplateView):
                 f"training-compliance-{year}.csv",
                 "text/csv; charset=utf-8",
             )
-        page = Paginator(rows, _page_size(request)).get_page(request.GET.get("page"))
+        page = Paginator(rows, _page_size(request)).get_page(query_page(request))
         context = self.get_context_data(
             year=year,
             rows=page.object_list,
@@ -314,7 +314,7 @@ class OtherCadresView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         year = _year(self.request)
         posts = selectors.other_cadres_without_township_training(user=self.request.user, year=year)
-        page = Paginator(posts, _page_size(self.request)).get_page(self.request.GET.get("page"))
+        page = Paginator(posts, _page_size(self.request)).get_page(query_page(self.request))
         context.update(year=year, page_obj=page, posts=page.object_list, page_sizes=PAGE_SIZES)
         return context
 
@@ -440,9 +440,7 @@ class CourseDetailView(ScopedDetailView):
             .select_related("person__village")
             .order_by("person__village__code", "person__name", "pk")
         )
-        page = Paginator(attendances, _page_size(self.request)).get_page(
-            self.request.GET.get("page")
-        )
+        page = Paginator(attendances, _page_size(self.request)).get_page(query_page(self.request))
         context.update(
             page_obj=page,
             attendances=page.object_list,

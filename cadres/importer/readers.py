@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from portal import spreadsheets
 
 from .columns import KINDS, Column, Kind, find_kind, normalise_header
 from .report import RowError, UnreadableFile
@@ -30,8 +30,10 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and .doc…) format
 HEADER_SEARCH_ROWS = 10
 INSTRUCTION_SHEETS = {normalise_header(n) for n in ("说明", "填表说明", "instructions", "readme")}
-# An XLSX is a zip; refuse one that would inflate beyond this (a "zip bomb").
-MAX_INFLATION = 20
+# A sheet that declares few rows is counted by scanning its XML up to this size; a larger
+# one goes to the worker whatever it declares.
+SCAN_BUDGET_BYTES = 8 * 1024 * 1024
+BYTES_PER_ROW_ESTIMATE = 512  # a ten-column row of the template is about 500 bytes of XML
 
 
 @dataclass
@@ -224,29 +226,13 @@ def _build_sheet(
     return sheet
 
 
-def _zip_check(source) -> None:
-    try:
-        with zipfile.ZipFile(source) as archive:
-            names = set(archive.namelist())
-            inflated = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise UnreadableFile(_("This XLSX file is damaged (not a valid zip archive)."))
-    finally:
-        source.seek(0)
-    if "xl/workbook.xml" not in names:
-        raise UnreadableFile(_("This zip file is not an Excel workbook (.xlsx)."))
-    if inflated > settings.IMPORT_MAX_BYTES * MAX_INFLATION:
-        raise UnreadableFile(_("This XLSX file is too large once unpacked."))
-
-
 def _open_workbook(source):
-    import openpyxl
-
-    _zip_check(source)
+    """The workbook, after the checks of :mod:`portal.spreadsheets` (zip sizes, ratio, parts,
+    declared dimensions): a file that would hold the server is refused before it is parsed."""
     try:
-        return openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
-        raise UnreadableFile(_("This XLSX file cannot be read: %(error)s") % {"error": exc})
+        return spreadsheets.open_workbook(source)
+    except spreadsheets.SpreadsheetRefused as exc:
+        raise UnreadableFile(str(exc))
 
 
 def _read_xlsx(source, forced: Kind | None) -> FileData:
@@ -260,16 +246,18 @@ def _read_xlsx(source, forced: Kind | None) -> FileData:
             worksheet.reset_dimensions()  # a wrong <dimension> tag must not cut rows off
 
             def rest(header_row, width, worksheet=worksheet):
-                cells = worksheet.iter_rows(min_row=header_row + 1, max_col=width, values_only=True)
-                return enumerate(cells, start=header_row + 1)
+                return spreadsheets.iter_rows(worksheet, min_row=header_row + 1, max_col=width)
 
-            rows = enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1)
+            # Streamed, no wider than the column limit, refused past the row limit.
+            rows = spreadsheets.iter_rows(worksheet)
             kind = find_kind(title) or forced  # a sheet's own name wins over --kind
             sheet = _build_sheet(title, rows, kind, data.errors, rest)
             if sheet is not None:
                 data.sheets.append(sheet)
     except UnreadableFile:
         raise
+    except spreadsheets.SpreadsheetRefused as exc:
+        raise UnreadableFile(str(exc))
     except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a valid zip
         raise UnreadableFile(_("This XLSX file cannot be read: %(error)s") % {"error": exc})
     finally:
@@ -316,9 +304,12 @@ def read_file(source, name: str, kind: Kind | None = None) -> FileData:
 
 def count_data_rows(source, exact_below: int = 0) -> int:
     """A quick upper bound of the data rows, to choose between importing now and in the
-    background (the import itself counts exactly). An XLSX sheet's own dimension is trusted
-    only when it says more than ``exact_below`` rows: a small or missing one is counted, so
-    a file with a wrong dimension is never taken for a small one."""
+    background (the import itself counts exactly, in the worker for a large file). Nothing
+    is parsed: an XLSX file is checked by :func:`portal.spreadsheets.inspect_xlsx` (refused
+    with :class:`UnreadableFile` when it is too large), each sheet's declared dimension is
+    read, and a sheet that declares no more than ``exact_below`` rows is counted by scanning
+    its XML when it is small, so a wrong dimension cannot pass a large file for a small one
+    (a sheet too large to scan counts as large: it goes to the worker)."""
     file_type = sniff(source)
     try:
         if file_type == "csv":
@@ -326,19 +317,21 @@ def count_data_rows(source, exact_below: int = 0) -> int:
             for chunk in iter(lambda: source.read(1024 * 1024), b""):
                 count += chunk.count(b"\n")
             return count
-        workbook = _open_workbook(source)
         try:
-            total = 0
-            for worksheet in workbook.worksheets:
-                if normalise_header(worksheet.title) in INSTRUCTION_SHEETS:
-                    continue
-                rows = worksheet.max_row
-                if rows is None or rows - 1 <= exact_below:
-                    worksheet.reset_dimensions()
-                    rows = sum(1 for _row in worksheet.iter_rows(values_only=True))
-                total += max(rows - 1, 0)
-            return total
-        finally:
-            workbook.close()
+            shape = spreadsheets.inspect_xlsx(source)
+        except spreadsheets.SpreadsheetRefused as exc:
+            raise UnreadableFile(str(exc))
+        total = 0
+        for sheet in shape.sheets:
+            if normalise_header(sheet.title) in INSTRUCTION_SHEETS:
+                continue
+            rows = sheet.rows
+            if rows is None or rows - 1 <= exact_below:
+                counted = spreadsheets.count_rows(source, sheet.part, budget=SCAN_BUDGET_BYTES)
+                if counted is None:  # too large to scan here: the worker reads it
+                    counted = max(exact_below + 2, sheet.size // BYTES_PER_ROW_ESTIMATE)
+                rows = max(counted, rows or 0)
+            total += max(rows - 1, 0)
+        return total
     finally:
         source.seek(0)

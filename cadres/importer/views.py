@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from cadres.models import Person
 from portal.models import ImportJob
+from portal.params import query_page
 from portal.scope import CHANGE, VIEW, may
 from portal.spreadsheet import safe_cell
 from portal.views import ScopedDetailView, ServiceFormView
@@ -123,7 +124,7 @@ class ImportJobDetailView(ScopedDetailView):
             if kind.key in (job.counts or {})
         ]
         progress = import_job_progress(job)
-        errors = Paginator(job.errors or [], ERRORS_PER_PAGE).get_page(self.request.GET.get("page"))
+        errors = Paginator(job.errors or [], ERRORS_PER_PAGE).get_page(query_page(self.request))
         context.update(
             progress=progress,
             phase_labels=phase_labels(),

@@ -1,5 +1,4 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from branches.api import views as branch_views
@@ -9,6 +8,8 @@ from subsidies.allowance import api as allowance_api
 from subsidies.api import views as subsidy_views
 from subsidies.award import api as award_api
 from training.api import views as training_views
+
+from .views import TokenView
 
 router = DefaultRouter()
 router.register("townships", branch_views.TownshipViewSet, basename="township")
@@ -45,6 +46,6 @@ router.register("ledgers", export_api.LedgerViewSet, basename="ledger")
 router.register("ledger-exports", export_api.LedgerExportViewSet, basename="ledger-export")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
 ]

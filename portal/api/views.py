@@ -1,6 +1,26 @@
 from rest_framework import viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 
 from portal.scope import scope_queryset
+from portal.security import lockout_response
+
+
+class TokenView(ObtainAuthToken):
+    """``POST /api/v1/auth/token/``: DRF's token for a username and password. While django-axes
+    has locked the username out at this address it answers 429 with Retry-After, as the login
+    page does (issue 9): DRF's serializer would turn the refused login into a 400, and axes
+    marks the DRF request, which its middleware never sees."""
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False) or getattr(
+                request._request, "axes_locked_out", False
+            ):
+                return lockout_response(request._request, credentials=request.data)
+            raise ValidationError(serializer.errors)
+        return super().post(request, *args, **kwargs)
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from portal.keys import derive_ledger_key
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "auditlog",
     "axes",
+    "csp",
     "portal",
     "branches",
     "cadres",
@@ -57,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL byte or an over-long path or query string is a 400 before anything runs (issue 9)
+    "portal.params.HostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,8 +70,26 @@ MIDDLEWARE = [
     "portal.security.AuditActorMiddleware",  # names the request's user in audit entries
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # the Content-Security-Policy header below (issue 9)
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# --- Content-Security-Policy (django-csp; issue 9 item 6) -------------------------------------
+# Pages load scripts, styles and images from the portal only: no inline <script>, no on*
+# attributes, no style="" (behaviour lives in static/portal/*.js, looks in portal.css). The
+# Swagger page relaxes style-src for its own inline <style> (portal/urls.py). No framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -169,6 +191,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 # Files with more data rows than this are imported by a Celery task with a progress bar.
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=2000)
+# Training is kept from this year on, or from a district's first training policy if earlier
+# (issue 9): an entry, course or attendance dated before it is refused.
+TRAINING_FIRST_YEAR = env.int("TRAINING_FIRST_YEAR", default=2000)
 # Training evidence (PDF, JPEG, PNG) is stored under MEDIA_ROOT/evidence/ and served by a view.
 TRAINING_EVIDENCE_MAX_BYTES = env.int("TRAINING_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
 # Allowance scans (PDF, JPEG, PNG) are stored under MEDIA_ROOT/allowance/, served by a view.
@@ -238,6 +263,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Registry, training and remuneration of village Party cadres.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its Swagger page are for the portal's users, not the public (issue 9).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,8 +1,10 @@
 """Production: PostgreSQL, Redis, real Celery workers, behind a TLS reverse proxy.
 
 Secrets have no default: a missing DJANGO_SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL or
-LEDGER_KEY stops the process at start-up, and so does DEBUG, the development key or a weak
-ledger key.
+LEDGER_KEY stops the process at start-up, and so does whatever `check --deploy` would warn
+about (issue 9): DEBUG, a weak key (as Django's security.W009 judges one: fewer than 50
+characters, fewer than 5 distinct characters, or the 'django-insecure' prefix; and the
+development key), no ALLOWED_HOSTS, and a weak ledger key.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -16,9 +18,18 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
-if SECRET_KEY.startswith("insecure") or len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a random string of 50+ characters.")
+if (
+    SECRET_KEY.startswith(("insecure", "django-insecure"))
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be a random string of 50+ characters with 5+ distinct "
+        "characters, not a 'django-insecure' or development key (see check --deploy, W009)."
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the portal's host names.")
 
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

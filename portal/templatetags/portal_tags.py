@@ -26,3 +26,13 @@ def percent(part, whole):
         return min(100, round(100 * float(part) / float(whole)))  # a bar's width, not money
     except (TypeError, ValueError, ZeroDivisionError):
         return 0
+
+
+@register.filter
+def bar_width(value) -> str:
+    """A bar's width as a class of portal.css (``w-0`` … ``w-100``): the pages' Content-
+    Security-Policy allows no ``style`` attribute (issue 9)."""
+    try:
+        return f"w-{max(0, min(100, round(float(value))))}"
+    except (TypeError, ValueError, OverflowError):
+        return "w-0"

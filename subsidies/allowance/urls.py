@@ -8,16 +8,14 @@ urlpatterns = [
     path("", views.QueueView.as_view(), name="queue"),
     path("applications/", views.ApplicationListView.as_view(), name="application-list"),
     path("declare/", views.DeclareView.as_view(), name="declare"),
+    path("applications/<pk:pk>/", views.ApplicationDetailView.as_view(), name="application-detail"),
+    path("applications/<pk:pk>/opinion/", views.OpinionView.as_view(), name="opinion"),
     path(
-        "applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application-detail"
-    ),
-    path("applications/<int:pk>/opinion/", views.OpinionView.as_view(), name="opinion"),
-    path(
-        "applications/<int:pk>/<str:action>/",
+        "applications/<pk:pk>/<str:action>/",
         views.ApplicationActionView.as_view(),
         name="application-action",
     ),
-    path("scans/<int:pk>/", views.scan_view, name="scan"),
+    path("scans/<pk:pk>/", views.scan_view, name="scan"),
     path("ledger/", views.GrantListView.as_view(), name="grant-list"),
     path("ledger/export.xlsx", views.GrantExportView.as_view(), name="grant-export"),
 ]

@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 
 from portal.choices import Role
 from portal.masking import mask_id_number
+from portal.params import valid_filterset
 from portal.scope import VIEW, may, scope_queryset
 from portal.views import ScopedListView
 
@@ -346,8 +347,10 @@ class GrantExportView(LoginRequiredMixin, View):
     def get(self, request):
         if not may(request.user, VIEW, AllowanceGrant):
             raise PermissionDenied
-        filterset = AllowanceGrantFilterSet(
-            request.GET, queryset=selectors.grant_list(user=request.user), request=request
+        filterset = valid_filterset(  # never the whole ledger for a bad filter (issue 9)
+            AllowanceGrantFilterSet(
+                request.GET, queryset=selectors.grant_list(user=request.user), request=request
+            )
         )
         content = exports.grants_xlsx(filterset.qs)
         response = HttpResponse(

@@ -10,5 +10,5 @@ app_name = "disclosure"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<str:township>/", views.township, name="township"),
-    path("<str:township>/<str:village>/<int:year>/", views.village_year, name="village-year"),
+    path("<str:township>/<str:village>/<year:year>/", views.village_year, name="village-year"),
 ]

@@ -29,12 +29,13 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))
 
 
 @pytest.fixture
-def api_schema(world):
+def api_schema(fuzzer):
+    """The schema, read as the fuzzing user (it is not served to anonymous visitors)."""
     import schemathesis
 
     from portal.wsgi import application
 
-    return schemathesis.openapi.from_wsgi("/api/schema/", application)
+    return schemathesis.openapi.from_wsgi("/api/schema/", application, headers=fuzzer.headers)
 
 
 @dataclass

@@ -42,12 +42,30 @@ def browser():
     playwright.stop()
 
 
+def _watch_csp(page) -> list[str]:
+    """The Content-Security-Policy violations Chromium reports on the console (issue 9): a
+    page that still needs an inline script or style shows here."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            violations.append(m.text)
+            if m.type == "error" and "Content Security Policy" in m.text
+            else None
+        ),
+    )
+    return violations
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(15_000)
-    yield context.new_page()
+    page = context.new_page()
+    violations = _watch_csp(page)
+    yield page
     context.close()
+    assert not violations, violations
 
 
 @pytest.fixture
@@ -56,8 +74,11 @@ def phone(browser):
         viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale="en-GB"
     )
     context.set_default_timeout(15_000)
-    yield context.new_page()
+    phone = context.new_page()
+    violations = _watch_csp(phone)
+    yield phone
     context.close()
+    assert not violations, violations
 
 
 @pytest.fixture

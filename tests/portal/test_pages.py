@@ -160,6 +160,9 @@ def test_api_lists_run_a_fixed_number_of_queries(client, world, url_name):
 
 
 def test_openapi_schema_and_docs(client, world):
+    """Issue 9: the schema and the Swagger page need a login (they were open to anyone)."""
+    assert client.get(reverse("api-schema")).status_code in (401, 403)
+    assert client.get(reverse("api-docs")).status_code in (401, 403)
     client.force_login(world.staff_a)
     schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json")
     assert schema.status_code == 200

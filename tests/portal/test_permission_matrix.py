@@ -202,8 +202,8 @@ MATRIX: dict[str, Row] = {
     "disclosure:village-year": Row("O O O O O O", args=public_village, public=True),
     "api-token": Row("M M M M M M"),
     "api-root": Row("F O O O O O"),
-    "api-schema": Row("O O O O O O"),
-    "api-docs": Row("O O O O O O"),
+    "api-schema": Row("F O O O O O"),  # issue 9: no longer open to anonymous visitors
+    "api-docs": Row("F O O O O O"),
     "township-list": Row("F O O F O O"),
     "township-detail": Row("F O O F O O", args=pk("township")),
     "village-list": Row("F O O F O O", writes=True, writers="admin staff"),

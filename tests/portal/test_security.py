@@ -83,6 +83,27 @@ def test_the_api_token_endpoint_is_throttled_too(client, world):
     assert "token" not in response.content.decode()
 
 
+def test_the_api_token_endpoint_answers_429_while_locked_out(client, world, settings):
+    """Issue 9: while locked out, the token endpoint answers 429 with Retry-After (it
+    answered 400, as for a wrong password), even to the right password."""
+    url = reverse("api-token")
+    for _ in range(4):
+        assert client.post(url, {"username": "staff_a", "password": "wrong"}).status_code == 400
+    locked = client.post(url, {"username": "staff_a", "password": "wrong"})
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.json()["detail"]
+    assert locked["Retry-After"] == str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    refused = client.post(url, {"username": "staff_a", "password": PASSWORD})
+    assert refused.status_code == 429 and "token" not in refused.json()
+    assert client.post(url, {"username": "staff_b", "password": PASSWORD}).status_code == 200
+
+
+def test_the_login_page_lock_out_says_when_to_retry(client, world):
+    for _ in range(5):
+        locked = attempt(client, "staff_a", "wrong")
+    assert locked.status_code == 429 and locked["Retry-After"] == "1800"
+
+
 def test_force_login_is_not_affected(client, world):
     for _ in range(6):
         attempt(client, "staff_a", "wrong", address="127.0.0.1")

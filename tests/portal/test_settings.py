@@ -46,9 +46,18 @@ def test_production_settings_pass_check_deploy():
             "DJANGO_SECRET_KEY",
         ),
         ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY"),
+        # Issue 9: what check --deploy warns about (security.W009) stops the start-up too.
+        ({"DJANGO_SECRET_KEY": "a" * 50}, "5+ distinct characters"),
+        ({"DJANGO_SECRET_KEY": "abcd" * 20}, "5+ distinct characters"),
+        ({"DJANGO_SECRET_KEY": "django-insecure-" + "x1y2z3w4v5" * 5}, "django-insecure"),
+        ({"DJANGO_SECRET_KEY": "r4nd0m-but-short-k3y"}, "50+ characters"),
+        ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS"),
+        ({"DJANGO_ALLOWED_HOSTS": "*"}, "DJANGO_ALLOWED_HOSTS"),
     ],
 )
 def test_production_refuses_debug_or_a_weak_key(overrides, message):
+    """Each is refused at start-up: the settings module itself raises, so no command and no
+    server starts (run in a subprocess that imports the production settings)."""
     result = run_check(**overrides)
     assert result.returncode != 0
     assert message in result.stderr

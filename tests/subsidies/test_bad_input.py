@@ -140,6 +140,7 @@ def test_evidence_uploads_through_the_api_are_checked(
 @pytest.mark.django_db
 def test_a_month_that_is_not_a_month(client, world):
     client.force_login(world.admin)
+    # the <month:…> converter (issue 9) matches none of them: reverse() refuses them too
     for month in ("2026-13", "x", "2026-1-1", "99999-01"):
-        assert client.get(reverse("subsidies:month", args=[month])).status_code == 404
-        assert client.get(reverse("ledgers:month", args=[month])).status_code in (400, 404)
+        assert client.get(f"/payroll/months/{month}/").status_code == 404
+        assert client.get(f"/payroll/ledgers/{month}/").status_code in (400, 404)

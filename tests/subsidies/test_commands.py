@@ -45,3 +45,21 @@ def test_payroll_command_needs_a_user_in_scope(world, payroll):
         )
     with pytest.raises(CommandError, match="refused"):  # finance does not approve
         call_command("payroll", "approve", "--month", "2026-11", "--user", "finance")
+
+
+def test_compute_payroll_on_a_locked_month_says_what_it_skipped_and_fails(world, payroll, capsys):
+    """Issue 9: a locked run is never recomputed (SPEC §3); the command names it and exits 1
+    when nothing was computed (it exited 0 silently)."""
+    call_command("compute_payroll", "--month", "2026-11", "--township", "T-A")
+    call_command("payroll", "approve", "--month", "2026-11", "--user", "staff_a")
+    call_command("payroll", "lock", "--month", "2026-11", "--user", "finance", "--township", "T-A")
+    capsys.readouterr()
+    with pytest.raises(CommandError, match="Nothing was computed for 2026-11") as caught:
+        call_command("compute_payroll", "--month", "2026-11", "--township", "T-A")
+    assert caught.value.returncode == 1
+    assert "T-A\t2026-11\tskipped: the run is Locked" in capsys.readouterr().err
+    # The district month: township B is computed, A named as skipped; exit 0.
+    call_command("compute_payroll", "--month", "2026-11")
+    captured = capsys.readouterr()
+    assert "T-B\t2026-11\tComputed" in captured.out
+    assert "T-A\t2026-11\tskipped" in captured.err

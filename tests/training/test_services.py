@@ -133,6 +133,24 @@ def test_a_closed_year_refuses_entries(world):
     log(world.secretary)
 
 
+def test_only_dates_in_an_open_year_are_accepted(world):
+    """Issue 9 (SPEC §5): training dated 1800-01-01 was accepted. An open year is from the
+    district's first training year (TRAINING_FIRST_YEAR, or its first policy) and not closed:
+    self-logged entries (form and API go through this service) and courses (and with them
+    attendance, listed or imported) before it are refused."""
+    message = refused(world.secretary, "date", date=date(1800, 1, 1))[0]
+    assert message.startswith("The training year 1800 is not open")
+    refused(world.secretary, "date", date=date(1999, 12, 31))
+    with pytest.raises(ValidationError, match="not open"):
+        services.course_record(
+            user=world.staff_a,
+            **course_of(world, start_date=date(1800, 1, 1), end_date=date(1800, 1, 2)),
+        )
+    assert not SelfLoggedTraining.objects.exists() and not Course.objects.exists()
+    TrainingPolicy.objects.create(district=world.district, year=1998)  # kept from 1998 on
+    log(world.secretary, date=date(1999, 12, 31))
+
+
 @pytest.mark.parametrize(
     ("content", "name"),
     [

@@ -1,4 +1,7 @@
-"""Compute one month's payroll of the district (or one township), wait, print a summary."""
+"""Compute one month's payroll of the district (or one township), wait, print a summary.
+
+A run that is approved, locked or disbursed is never recomputed (SPEC §3 "Payroll runs"): the
+command names each one it skipped and why, and exits 1 when it computed nothing (issue 9)."""
 
 from datetime import date
 
@@ -39,12 +42,29 @@ class Command(BaseCommand):
             districts = districts.filter(code=district)
             if not districts.exists():
                 raise CommandError(f"No district with code {district!r}.")
-        failures = 0
+        failures = computed = 0
         for item in districts:
             try:
                 result, runs = compute_district(district=item, month=first, township_codes=codes)
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages))
+            skipped = (
+                PayrollRun.objects.filter(township__district=item, month=first)
+                .exclude(pk__in=[r.pk for r in runs])
+                .select_related("township")
+                .order_by("township__code")
+            )
+            if codes:
+                skipped = skipped.filter(township__code__in=codes)
+            for run in skipped:
+                self.stderr.write(
+                    f"{run.township.code}\t{run.month:%Y-%m}\tskipped: the run is "
+                    f"{run.get_status_display()}; only a draft or computed run is computed "
+                    "(a later correction goes into the next open month as an adjustment)"
+                )
+            if not runs:
+                continue
+            computed += len(runs)
             result.get(timeout=timeout, propagate=True, disable_sync_subtasks=False)
             for run in (
                 PayrollRun.objects.filter(pk__in=[r.pk for r in runs])
@@ -59,3 +79,5 @@ class Command(BaseCommand):
                 failures += bool(run.error)
         if failures:
             raise CommandError(f"{failures} run(s) not computed; see above.")
+        if not computed:
+            raise CommandError(f"Nothing was computed for {first:%Y-%m}; see above.")
