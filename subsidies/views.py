@@ -211,7 +211,8 @@ class RunActionView(LoginRequiredMixin, View):
     def post(self, request, pk, action):
         run = get_object_or_404(selectors.run_list(user=request.user), pk=pk)
         step = "recompute" if action == "compute" and run.status == RunStatus.COMPUTED else action
-        if action in ("compute", "approve", "reopen", "lock", "disburse"):
+        # a step this user may not take now is not asked about: the service refuses it
+        if action in _actions(request.user, run):
             page = confirm_or_render(
                 request,
                 "payroll",

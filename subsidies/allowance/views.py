@@ -231,7 +231,10 @@ class ApplicationActionView(LoginRequiredMixin, View):
 
     def post(self, request, pk, action):
         application = _application(request, pk)
-        if action in ALLOWANCE_STEP_WORDS:
+        # a step this user may not take now is not asked about: the service refuses it
+        if action in ALLOWANCE_STEP_WORDS and action in selectors.actions_for(
+            request.user, application
+        ):
             page = confirm_or_render(
                 request,
                 "allowance",

@@ -164,7 +164,8 @@ class AwardActionView(LoginRequiredMixin, View):
     def post(self, request, pk, action):
         award_list = get_object_or_404(selectors.award_list_list(user=request.user), pk=pk)
         user = request.user
-        if action in AWARD_STEP_WORDS:
+        # a step this user may not take now is not asked about: the service refuses it
+        if action in AWARD_STEP_WORDS and action in actions_for(user, award_list):
             page = confirm_or_render(
                 request,
                 "award",
