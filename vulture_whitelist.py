@@ -227,3 +227,4 @@ weak_lax
 CONTENT_SECURITY_POLICY
 field_class
 to_url
+facts  # portal.confirm.Summary, read by templates/portal/confirm.html

@@ -23,6 +23,7 @@ from django.views.generic import TemplateView
 from branches.models import District, Township
 from cadres.models import Person
 from portal.choices import Role
+from portal.confirm import Summary, confirm_or_render
 from portal.params import query_page, valid_filterset
 from portal.scope import CHANGE, VIEW, may, scope_queryset
 from portal.views import ScopedListView, ServiceFormView
@@ -158,11 +159,69 @@ class RunProgressView(RunViewerMixin, View):
         )
 
 
+def _run_facts(run: PayrollRun) -> list[tuple[str, object]]:
+    return [
+        (_("township"), run.township),
+        (_("month"), f"{run.month:%Y-%m}"),
+        (_("lines"), run.line_count),
+        (_("total"), run.total_amount),
+    ]
+
+
+RUN_STEP_WORDS = {
+    "recompute": (
+        gettext_lazy("Recompute the run"),
+        gettext_lazy("Every line of this run is computed again; the current figures are replaced."),
+        gettext_lazy("Recompute"),
+    ),
+    "approve": (
+        gettext_lazy("Approve the run"),
+        gettext_lazy("The township approves these figures; finance may then lock them."),
+        gettext_lazy("Approve"),
+    ),
+    "reopen": (
+        gettext_lazy("Reopen the run"),
+        gettext_lazy("The approval is withdrawn and the run goes back for recomputation."),
+        gettext_lazy("Reopen"),
+    ),
+    "lock": (
+        gettext_lazy("Lock the ledger"),
+        gettext_lazy(
+            "The run is written to the ledger's hash chain: its lines can never be changed again."
+        ),
+        gettext_lazy("Lock the ledger"),
+    ),
+    "disburse": (
+        gettext_lazy("Mark disbursed"),
+        gettext_lazy("The run is recorded as paid out to the bank accounts of its lines."),
+        gettext_lazy("Mark disbursed"),
+    ),
+}
+
+
+def run_summary(step: str, run: PayrollRun) -> Summary:
+    title, consequence, button = RUN_STEP_WORDS[step]
+    return Summary(str(title), str(consequence), str(button), _run_facts(run))
+
+
 class RunActionView(LoginRequiredMixin, View):
-    """POST: compute, approve, reopen, lock or disburse a run."""
+    """POST: compute, approve, reopen, lock or disburse a run. Recompute, approve, reopen,
+    lock and disburse ask first (issue 10): without ``confirm=yes`` nothing changes."""
 
     def post(self, request, pk, action):
         run = get_object_or_404(selectors.run_list(user=request.user), pk=pk)
+        step = "recompute" if action == "compute" and run.status == RunStatus.COMPUTED else action
+        # a step this user may not take now is not asked about: the service refuses it
+        if action in _actions(request.user, run):
+            page = confirm_or_render(
+                request,
+                "payroll",
+                step,
+                lambda: run_summary(step, run),
+                cancel_url=run.get_absolute_url(),
+            )
+            if page is not None:
+                return page
         try:
             if action == "compute":
                 if "compute" not in _actions(request.user, run):
@@ -226,6 +285,36 @@ class ComputeMonthView(LoginRequiredMixin, View):
             raise PermissionDenied
         if district is None:
             raise PermissionDenied
+        # recomputing computed runs replaces their lines: ask first (issue 10)
+        recomputed = PayrollRun.objects.filter(
+            township__district=district, month=month.replace(day=1), status=RunStatus.COMPUTED
+        ).select_related("township")
+        if codes:
+            recomputed = recomputed.filter(township__code__in=codes)
+        recomputed = list(recomputed.order_by("township__code"))
+        if recomputed:
+            page = confirm_or_render(
+                request,
+                "payroll",
+                "compute-month",
+                lambda: Summary(
+                    _("Compute the month"),
+                    _("These computed runs are computed again; their figures are replaced."),
+                    _("Recompute"),
+                    [(_("month"), f"{month:%Y-%m}")]
+                    + [
+                        (
+                            r.township,
+                            _("%(lines)s lines, total %(total)s")
+                            % {"lines": r.line_count, "total": r.total_amount},
+                        )
+                        for r in recomputed
+                    ],
+                ),
+                cancel_url=reverse("subsidies:run-list"),
+            )
+            if page is not None:
+                return page
         transaction.on_commit(
             lambda: tasks.compute_district(
                 district=district, month=month, user=user, township_codes=codes

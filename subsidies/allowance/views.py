@@ -14,10 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from portal.choices import Role
+from portal.confirm import Summary, confirm_or_render
 from portal.masking import mask_id_number
 from portal.params import valid_filterset
 from portal.scope import VIEW, may, scope_queryset
@@ -194,12 +196,54 @@ class ApplicationDetailView(LoginRequiredMixin, View):
         return render(request, self.template_name, context)
 
 
+ALLOWANCE_STEP_WORDS = {
+    "approve": (
+        gettext_lazy("Approve the application"),
+        gettext_lazy("The allowance is granted: the grant goes into the allowance ledger."),
+        gettext_lazy("Approve"),
+    ),
+    "reject": (
+        gettext_lazy("Reject the application"),
+        gettext_lazy("The application is refused and closed; the declarant is told why."),
+        gettext_lazy("Reject"),
+    ),
+}
+
+
+def application_summary(step: str, application: AllowanceApplication) -> Summary:
+    title, consequence, button = ALLOWANCE_STEP_WORDS[step]
+    return Summary(
+        str(title),
+        str(consequence),
+        str(button),
+        [
+            (_("former secretary"), application.person.name),
+            (_("village"), application.village),
+            (_("declared on"), f"{application.declared_on:%Y-%m-%d}"),
+        ],
+    )
+
+
 class ApplicationActionView(LoginRequiredMixin, View):
     """POST one step: village-review, start-review, approve, suspend, resume, reject,
-    acknowledge-<body>. A refused step shows its message on the application's page."""
+    acknowledge-<body>. A refused step shows its message on the application's page. Approve
+    and reject ask first (issue 10): without ``confirm=yes`` nothing changes."""
 
     def post(self, request, pk, action):
         application = _application(request, pk)
+        # a step this user may not take now is not asked about: the service refuses it
+        if action in ALLOWANCE_STEP_WORDS and action in selectors.actions_for(
+            request.user, application
+        ):
+            page = confirm_or_render(
+                request,
+                "allowance",
+                action,
+                lambda: application_summary(action, application),
+                cancel_url=application.get_absolute_url(),
+            )
+            if page is not None:
+                return page
         comment = request.POST.get("comment", "")
         reason = request.POST.get("reason", "")
         user = request.user

@@ -17,6 +17,7 @@ from django.views import View
 
 from branches.models import Township
 from portal.choices import Role
+from portal.confirm import Summary, confirm_or_render
 from portal.scope import CHANGE, scope_queryset
 from portal.services import is_filer
 from portal.views import ScopedListView
@@ -123,12 +124,57 @@ class AwardDetailView(LoginRequiredMixin, View):
         return render(request, self.template_name, context)
 
 
+AWARD_STEP_WORDS = {
+    "approve": (
+        gettext_lazy("Approve the award list"),
+        gettext_lazy("The district approves the list: the next payroll run pays the awards."),
+        gettext_lazy("Approve"),
+    ),
+    "return": (
+        gettext_lazy("Return the award list"),
+        gettext_lazy("The list goes back to the township to be prepared again."),
+        gettext_lazy("Return to the township"),
+    ),
+    "record": (
+        gettext_lazy("Record the award list"),
+        gettext_lazy("Finance records the list as paid; it can no longer change."),
+        gettext_lazy("Record"),
+    ),
+}
+
+
+def award_summary(step: str, award_list: AwardList) -> Summary:
+    title, consequence, button = AWARD_STEP_WORDS[step]
+    return Summary(
+        str(title),
+        str(consequence),
+        str(button),
+        [
+            (_("township"), award_list.township),
+            (_("year"), award_list.year),
+            (_("people awarded"), award_list.entries.filter(selected=True).count()),
+        ],
+    )
+
+
 class AwardActionView(LoginRequiredMixin, View):
-    """POST one step: prepare (again), choose, submit, approve, return, record."""
+    """POST one step: prepare (again), choose, submit, approve, return, record. Approve,
+    return and record ask first (issue 10): without ``confirm=yes`` nothing changes."""
 
     def post(self, request, pk, action):
         award_list = get_object_or_404(selectors.award_list_list(user=request.user), pk=pk)
         user = request.user
+        # a step this user may not take now is not asked about: the service refuses it
+        if action in AWARD_STEP_WORDS and action in actions_for(user, award_list):
+            page = confirm_or_render(
+                request,
+                "award",
+                action,
+                lambda: award_summary(action, award_list),
+                cancel_url=award_list.get_absolute_url(),
+            )
+            if page is not None:
+                return page
         comment = request.POST.get("comment", "")
         try:
             if action == "prepare":

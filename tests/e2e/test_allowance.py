@@ -82,6 +82,10 @@ def test_application_from_declaration_to_approval(world, allowance, live_server,
     assert page.locator("#opinions li").count() == 2
     page.fill("#actions form:has(button[value=approve]) textarea[name=comment]", "镇党委会议通过")
     page.locator("button[name=step][value=approve]").click()
+    # approve asks first (issue 10): the confirmation names the person, then confirm
+    page.wait_for_selector("#confirm[data-step=approve]")
+    assert "郑老书记" in page.locator("#confirm").inner_text()
+    page.locator("#confirm-button").click()
     page.wait_for_selector("#status[data-status=approved]")
     assert AllowanceApplication.objects.get().status == S.APPROVED
     assert page.locator("#timeline li").count() >= 6

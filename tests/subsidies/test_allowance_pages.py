@@ -167,7 +167,9 @@ def test_steps_through_the_pages_and_a_refused_step_explained(en, world, allowan
     application.refresh_from_db()
     assert application.status == S.TOWNSHIP_REVIEW
     assert application.investigator == allowance.investigator
-    response = en.post(reverse(action, args=[application.pk, "approve"]), follow=True)
+    response = en.post(
+        reverse(action, args=[application.pk, "approve"]), {"confirm": "yes"}, follow=True
+    )
     assert "missing: Discipline inspection" in response.content.decode()
 
     login(en, allowance.discipline)
@@ -180,7 +182,10 @@ def test_steps_through_the_pages_and_a_refused_step_explained(en, world, allowan
     en.post(reverse("allowance:opinion", args=[application.pk]), {"text": "无综治问题"})
 
     login(en, world.staff_a)
-    en.post(reverse(action, args=[application.pk, "approve"]), {"comment": "党委会通过"})
+    en.post(
+        reverse(action, args=[application.pk, "approve"]),
+        {"comment": "党委会通过", "confirm": "yes"},
+    )
     application = AllowanceApplication.objects.get(pk=application.pk)
     assert application.status == S.APPROVED
     page = en.get(application.get_absolute_url()).content.decode()

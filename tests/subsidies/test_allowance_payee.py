@@ -220,7 +220,7 @@ def test_a_differing_account_needs_a_choice_and_the_registry_one_can_be_kept(
     assert AllowanceApplication.objects.get(pk=application.pk).status == S.TOWNSHIP_REVIEW
     response = client.post(
         reverse("allowance:application-action", args=[application.pk, "approve"]),
-        {"payee": "registry", "comment": "会议通过"},
+        {"payee": "registry", "comment": "会议通过", "confirm": "yes"},
     )
     assert response.status_code == 302
     grant = AllowanceGrant.objects.get(application=application)

@@ -31,8 +31,9 @@ def en(client, world):
 
 
 def step(client, award_list, action, **data):
+    """Take a step as confirmed on the confirmation page (issue 10)."""
     url = reverse("awards:award-action", args=[award_list.pk, action])
-    return client.post(url, data, follow=True).content.decode()
+    return client.post(url, {**data, "confirm": "yes"}, follow=True).content.decode()
 
 
 def test_the_award_list_through_the_pages(en, world):

@@ -71,12 +71,12 @@ def test_actions_by_role_through_the_pages(client, world, run):
     run.refresh_from_db()
     assert run.status == RunStatus.COMPUTED
     client.force_login(world.staff_a)
-    client.post(reverse("subsidies:run-action", args=[run.pk, "approve"]))
+    client.post(reverse("subsidies:run-action", args=[run.pk, "approve"]), {"confirm": "yes"})
     run.refresh_from_db()
     assert run.status == RunStatus.APPROVED
     client.force_login(world.finance)
     assert client.get(run.get_absolute_url()).context["actions"] == ["lock"]
-    client.post(reverse("subsidies:run-action", args=[run.pk, "lock"]))
+    client.post(reverse("subsidies:run-action", args=[run.pk, "lock"]), {"confirm": "yes"})
     run.refresh_from_db()
     assert run.status == RunStatus.LOCKED and run.ledger_hash
 
@@ -86,7 +86,8 @@ def test_refused_approval_shows_the_reason(client, world, run):
     world.secretary_a.save()
     services.run_compute(run_id=run.pk, user=world.staff_a)
     client.force_login(world.staff_a)
-    response = client.post(reverse("subsidies:run-action", args=[run.pk, "approve"]), follow=True)
+    url = reverse("subsidies:run-action", args=[run.pk, "approve"])
+    response = client.post(url, {"confirm": "yes"}, follow=True)
     assert "完整性" in response.content.decode()  # the warning, in Chinese
     run.refresh_from_db()
     assert run.status == RunStatus.COMPUTED
