@@ -16,7 +16,7 @@ from cadres.models import Person
 from portal.validators import validate_bank_account
 from subsidies.allowance.models import AllowanceApplication
 from tests.cadres.importfiles import ID_WANG, PEOPLE_HEADERS, csv_bytes
-from tests.subsidies.conftest import PNG, scan
+from tests.fixtures import PNG, scan
 
 pytestmark = pytest.mark.django_db
 

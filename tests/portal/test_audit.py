@@ -14,7 +14,6 @@ from subsidies import services
 from subsidies.models import LedgerExport, PaymentLine, PayrollRun
 from tests import factories as f
 from tests.cadres.importfiles import good_sheets, xlsx_bytes
-from tests.subsidies.conftest import payroll  # noqa: F401 - the payroll fixture
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

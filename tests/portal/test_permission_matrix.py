@@ -41,7 +41,6 @@ from portal.models import AuditEntry, ImportJob
 from subsidies.choices import ExportFormat
 from subsidies.models import LedgerExport, PaymentLine
 from tests import factories as f
-from tests.subsidies.conftest import payroll  # noqa: F401 - the payroll fixture
 from tests.subsidies.ledgers import NOV, build
 
 pytestmark = [pytest.mark.django_db]
@@ -328,7 +327,7 @@ MATRIX: dict[str, Row] = {
 
 
 @pytest.fixture
-def objects(world, payroll):  # noqa: F811
+def objects(world, payroll):
     """One object of each kind in township A (the users' own) and in township B."""
     ledgers = build(world, payroll, lock_b=True)
     secretary_b = ledgers.run_b.lines.first().person
@@ -371,7 +370,7 @@ def objects(world, payroll):  # noqa: F811
     }
     from subsidies.allowance.choices import ApplicationStatus
     from subsidies.models import AwardList, PerformanceStandard, Policy
-    from tests.subsidies.conftest import Allowance
+    from tests.fixtures import Allowance
 
     helper = Allowance(world)
     application = {

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from subsidies.allowance.choices import ApplicationStatus as S
 from subsidies.allowance.models import AllowanceApplication, AllowanceGrant
 from tests import factories as f
-from tests.subsidies.conftest import PDF, PNG, scan
+from tests.fixtures import PDF, PNG, scan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -24,7 +24,7 @@ from subsidies.allowance.models import AllowanceApplication, AllowanceGrant
 from subsidies.exports import ExportStream, run_ledger
 from subsidies.models import PayrollRun
 from tests import factories as f
-from tests.subsidies.conftest import PNG, scan
+from tests.fixtures import PNG, scan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -1,46 +1,13 @@
+"""Helpers shared by test directories (issue 11 item 5): file bytes of each type, an upload
+of a scan, and the :class:`Allowance` steps of a living allowance application. The pytest
+fixtures built on them (``payroll``, ``media_root``, ``allowance``, ``english``) are in
+tests/conftest.py, so that no directory imports another directory's conftest."""
+
 from datetime import date
 
-import pytest
-
-from cadres.choices import PostRole
 from tests import factories as f
 
-
-@pytest.fixture
-def payroll(world):
-    """Township A with a policy, a standard of 500 and a small village: the one-shoulder
-    secretary of village A (world.secretary_a, also director) and two committee members, all
-    appraised competent for November 2026."""
-    f.policy(world.district)
-    f.standard(world.town_a)
-    f.standard(world.town_b)
-    f.PostFactory(
-        person=world.secretary_a,
-        village=world.village_a,
-        role=PostRole.DIRECTOR,
-        start_date=date(2019, 1, 1),
-    )
-    members = [
-        f.PostFactory(
-            person=f.PersonFactory(village=world.village_a),
-            village=world.village_a,
-            role=PostRole.COMMITTEE_MEMBER,
-            start_date=date(2021, 1, 1),
-        ).person
-        for _ in range(2)
-    ]
-    for person in [world.secretary_a, *members]:
-        f.AppraisalFactory(
-            person=person,
-            period_start=date(2026, 11, 1),
-            period_end=date(2026, 11, 30),
-            grade="competent",
-        )
-    return members
-
-
-# --- living allowance (SPEC §4) ---------------------------------------------------------------
-
+# Just enough of each file type for content sniffing (R-ALW-4 scans, evidence).
 PDF = b"%PDF-1.4\n" + b"0" * 64
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 
@@ -183,10 +150,3 @@ class Allowance:
         services.report_acknowledge(
             user=world.admin, application=application, body="labour", comment="劳动局张科长电话确认"
         )
-
-
-@pytest.fixture
-def allowance(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    f.policy(world.district, valid_from=date(2009, 1, 1))
-    return Allowance(world)
