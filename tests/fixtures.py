@@ -150,3 +150,64 @@ class Allowance:
         services.report_acknowledge(
             user=world.admin, application=application, body="labour", comment="劳动局张科长电话确认"
         )
+
+
+# --- the POST bodies of forms more than one directory submits ---------------------------------
+
+
+def person_form(person, **changes):
+    """The person page form's fields for ``person``, with ``changes``."""
+    data = {
+        "village": person.village_id,
+        "name": person.name,
+        "id_number": person.id_number,
+        "gender": person.gender,
+        "birth_date": person.birth_date.isoformat(),
+        "education": person.education,
+        "phone": person.phone,
+        "email": person.email,
+        "bank_name": person.bank_name,
+        "bank_account": person.bank_account,
+        "died_on": "",
+    }
+    data.update(changes)
+    return data
+
+
+def declaration_post(world, **overrides):
+    """The allowance declaration page's fields (R-ALW-4 step 1): one tenure, one referee,
+    two scans; ``overrides`` replace any."""
+    data = {
+        "village": world.village_a.pk,
+        "name": "吴老",
+        "id_number": "110101194003025005",
+        "phone": "13800000000",
+        "address": "东村3组",
+        "bank_name": "农村信用社",
+        "bank_account": "6228000011112222",
+        "declared_on": "2009-05-04",
+        "note": "",
+        "tenure-TOTAL_FORMS": "3",
+        "tenure-INITIAL_FORMS": "0",
+        "tenure-0-village": "",
+        "tenure-0-start_month": "1985-01",
+        "tenure-0-end_month": "2004-12",
+        "tenure-0-end_reason": "retired",
+        "tenure-1-start_month": "",
+        "tenure-1-end_month": "",
+        "tenure-1-end_reason": "",
+        "tenure-2-start_month": "",
+        "tenure-2-end_month": "",
+        "tenure-2-end_reason": "",
+        "referee-TOTAL_FORMS": "2",
+        "referee-INITIAL_FORMS": "0",
+        "referee-0-name": "赵证明",
+        "referee-0-relation": "老同事",
+        "referee-0-phone": "13900000000",
+        "referee-1-name": "",
+        "referee-1-relation": "",
+        "referee-1-phone": "",
+        "scans": [scan("form.pdf"), scan("id.png", PNG)],
+    }
+    data.update(overrides)
+    return data

@@ -105,7 +105,7 @@ def test_the_probe_a_secretary_cannot_redirect_pay_through_the_api(
 
 
 def test_the_probe_through_the_declaration_page(client, world, allowance, former):
-    from tests.subsidies.test_allowance_pages import declaration_post
+    from tests.fixtures import declaration_post
 
     before = registry(former)
     client.force_login(world.secretary)
