@@ -1,12 +1,17 @@
-"""Shared fixtures: two townships of one district, with a user of every role."""
+"""Shared fixtures: two townships of one district, with a user of every role; the payroll
+of township A; a temporary MEDIA_ROOT; the allowance helper; English messages. Every test
+directory uses these from here (issue 11 item 5); the plain helpers they build on (file
+bytes, ``scan``, ``Allowance``) are in tests/fixtures.py."""
 
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
+from cadres.choices import PostRole
 from portal import testclock
 from tests import factories as f
+from tests.fixtures import Allowance
 
 
 def pytest_report_header(config):
@@ -66,3 +71,51 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def payroll(world):
+    """Township A with a policy, a standard of 500 and a small village: the one-shoulder
+    secretary of village A (world.secretary_a, also director) and two committee members, all
+    appraised competent for November 2026."""
+    f.policy(world.district)
+    f.standard(world.town_a)
+    f.standard(world.town_b)
+    f.PostFactory(
+        person=world.secretary_a,
+        village=world.village_a,
+        role=PostRole.DIRECTOR,
+        start_date=date(2019, 1, 1),
+    )
+    members = [
+        f.PostFactory(
+            person=f.PersonFactory(village=world.village_a),
+            village=world.village_a,
+            role=PostRole.COMMITTEE_MEMBER,
+            start_date=date(2021, 1, 1),
+        ).person
+        for _ in range(2)
+    ]
+    for person in [world.secretary_a, *members]:
+        f.AppraisalFactory(
+            person=person,
+            period_start=date(2026, 11, 1),
+            period_end=date(2026, 11, 30),
+            grade="competent",
+        )
+    return members
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads (scans, evidence) land in a temporary MEDIA_ROOT, returned as a Path."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def allowance(world, media_root):
+    """A district policy valid from 2009 and the :class:`tests.fixtures.Allowance` steps
+    (SPEC §4, R-ALW-4)."""
+    f.policy(world.district, valid_from=date(2009, 1, 1))
+    return Allowance(world)

@@ -1,4 +1,5 @@
-"""Factories for the registry and users (factory-boy)."""
+"""Factories for the registry, users, payroll, awards, the living allowance and training
+(factory-boy)."""
 
 from datetime import date
 from decimal import Decimal
@@ -14,6 +15,8 @@ from cadres.models import AnnualAssessment, HealthCheck, PerformanceAppraisal, P
 from cadres.validators import make_id_number
 from portal.choices import ReviewerKind, Role
 from portal.models import User
+from subsidies.allowance.models import AllowanceApplication
+from subsidies.models import AwardList, PayrollRun, PerformanceStandard, Policy
 
 
 class DistrictFactory(DjangoModelFactory):
@@ -155,18 +158,70 @@ def secretary_user(person, **kw):
     return UserFactory(role=Role.SECRETARY, person=person, **kw)
 
 
-def policy(district, valid_from=date(2020, 1, 1), **kw):
-    from subsidies.models import Policy
+# --- payroll, awards and the living allowance (SPEC §3, §4) --------------------------------
 
-    return Policy.objects.create(district=district, valid_from=valid_from, **kw)
+
+class PolicyFactory(DjangoModelFactory):
+    """A district policy with the model's default amounts (R-PAY-1, R-PAY-2, R-ALW-2)."""
+
+    class Meta:
+        model = Policy
+
+    district = factory.SubFactory(DistrictFactory)
+    valid_from = date(2020, 1, 1)
+
+
+class PerformanceStandardFactory(DjangoModelFactory):
+    """A township's monthly performance standard S (R-PAY-2)."""
+
+    class Meta:
+        model = PerformanceStandard
+
+    township = factory.SubFactory(TownshipFactory)
+    valid_from = date(2020, 1, 1)
+    amount = Decimal("500.00")
+
+
+class PayrollRunFactory(DjangoModelFactory):
+    """A township's run for a month, a draft unless ``status=`` says otherwise (no lines: the
+    services compute those)."""
+
+    class Meta:
+        model = PayrollRun
+
+    township = factory.SubFactory(TownshipFactory)
+    month = date(2026, 11, 1)
+
+
+class AwardListFactory(DjangoModelFactory):
+    """A township's annual award list (R-PAY-4), a draft with no entries."""
+
+    class Meta:
+        model = AwardList
+
+    township = factory.SubFactory(TownshipFactory)
+    year = 2025
+
+
+class AllowanceApplicationFactory(DjangoModelFactory):
+    """A declared living allowance application (R-ALW-4) for a person of its village, without
+    tenures, referees or scans: ``tests.fixtures.Allowance.declare`` files a whole one through
+    the service."""
+
+    class Meta:
+        model = AllowanceApplication
+
+    person = factory.SubFactory(PersonFactory)
+    village = factory.SelfAttribute("person.village")
+    declared_on = date(2009, 6, 1)
+
+
+def policy(district, valid_from=date(2020, 1, 1), **kw):
+    return PolicyFactory(district=district, valid_from=valid_from, **kw)
 
 
 def standard(township, amount="500.00", valid_from=date(2020, 1, 1)):
-    from subsidies.models import PerformanceStandard
-
-    return PerformanceStandard.objects.create(
-        township=township, valid_from=valid_from, amount=amount
-    )
+    return PerformanceStandardFactory(township=township, valid_from=valid_from, amount=amount)
 
 
 # --- training ----------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 
 from tests.markers import POSTGRES
-from tests.subsidies.conftest import payroll  # noqa: F401 - the payroll fixture
 
 pytestmark = [
     pytest.mark.django_db,
@@ -58,7 +57,7 @@ class Fuzzer:
 
 
 @pytest.fixture
-def fuzzer(world, payroll, tmp_path, settings):  # noqa: F811
+def fuzzer(world, payroll, tmp_path, settings):
     """A township user of township A with a computed run, a branch, a course, attendance
     and an entry to act on."""
     from datetime import date

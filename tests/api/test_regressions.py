@@ -6,7 +6,6 @@ import yaml
 from django.urls import reverse
 
 from portal.models import User
-from tests.subsidies.conftest import payroll  # noqa: F401 - the payroll fixture
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -16,7 +16,7 @@ from cadres.models import Person
 from portal.validators import validate_bank_account
 from subsidies.allowance.models import AllowanceApplication
 from tests.cadres.importfiles import ID_WANG, PEOPLE_HEADERS, csv_bytes
-from tests.subsidies.conftest import PNG, scan
+from tests.fixtures import PNG, scan
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_the_api_refuses_formula_text_and_saves_nothing(client, world):
 
 
 def test_the_form_refuses_formula_text_and_saves_nothing(client, world):
-    from tests.portal.test_audit import person_form
+    from tests.fixtures import person_form
 
     person = world.secretary_a
     before = Person.objects.filter(pk=person.pk).values().get()
@@ -131,7 +131,7 @@ def test_the_declaration_refuses_formula_text_by_api_and_page(client, world, set
     )
     assert response.status_code == 400
     assert response.json()["bank_account"] == [MESSAGE]
-    from tests.subsidies.test_allowance_pages import declaration_post
+    from tests.fixtures import declaration_post
 
     client.cookies["django_language"] = "en"
     response = client.post(

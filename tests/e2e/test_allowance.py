@@ -11,19 +11,10 @@ from django.urls import reverse
 from cadres.validators import make_id_number
 from subsidies.allowance.choices import ApplicationStatus as S
 from subsidies.allowance.models import AllowanceApplication
-from tests import factories as f
-from tests.subsidies.conftest import Allowance
 
 pytestmark = pytest.mark.e2e
 
 PDF = b"%PDF-1.4\n" + b"0" * 128
-
-
-@pytest.fixture
-def allowance(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    f.policy(world.district, valid_from=date(2009, 1, 1))
-    return Allowance(world)
 
 
 def test_application_from_declaration_to_approval(world, allowance, live_server, page, login):

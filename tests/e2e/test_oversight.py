@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from portal import audit
 from tests import factories as f
-from tests.subsidies.conftest import payroll  # noqa: F401 - the payroll fixture
 from tests.subsidies.ledgers import build
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
@@ -21,7 +20,7 @@ def shot(page, name):
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
 
-def test_the_public_page_on_a_phone(phone, live_server, world, payroll):  # noqa: F811
+def test_the_public_page_on_a_phone(phone, live_server, world, payroll):
     build(world, payroll, lock_b=False)
     phone.goto(live_server.url + reverse("disclosure:index"))
     phone.get_by_role("link", name="甲镇").click()

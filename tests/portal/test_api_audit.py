@@ -44,7 +44,7 @@ def test_a_token_workflow_step_names_its_user(world, settings, tmp_path):
     """A step through a service (a created row, not only a change) is named too."""
     settings.MEDIA_ROOT = tmp_path
     from subsidies.allowance.models import ApplicationEvent
-    from tests.subsidies.conftest import Allowance
+    from tests.fixtures import Allowance
 
     f_policy(world)
     allowance = Allowance(world)

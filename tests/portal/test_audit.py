@@ -14,7 +14,7 @@ from subsidies import services
 from subsidies.models import LedgerExport, PaymentLine, PayrollRun
 from tests import factories as f
 from tests.cadres.importfiles import good_sheets, xlsx_bytes
-from tests.subsidies.conftest import payroll  # noqa: F401 - the payroll fixture
+from tests.fixtures import person_form
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -24,24 +24,6 @@ SEARCH = reverse("audit-log")
 
 def entries_for(obj):
     return AuditEntry.objects.get_for_object(obj).order_by("timestamp", "pk")
-
-
-def person_form(person, **changes):
-    data = {
-        "village": person.village_id,
-        "name": person.name,
-        "id_number": person.id_number,
-        "gender": person.gender,
-        "birth_date": person.birth_date.isoformat(),
-        "education": person.education,
-        "phone": person.phone,
-        "email": person.email,
-        "bank_name": person.bank_name,
-        "bank_account": person.bank_account,
-        "died_on": "",
-    }
-    data.update(changes)
-    return data
 
 
 def test_a_change_through_a_page_names_the_user_and_masks_accounts(client, world):

@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.portal.test_permission_matrix import MATRIX, ROLES, objects, users  # noqa: F401
-from tests.subsidies.conftest import payroll  # noqa: F401 - the payroll fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.portal.test_permission_matrix import MATRIX, objects  # noqa: F401 - the fixture
-from tests.subsidies.conftest import payroll  # noqa: F401 - the payroll fixture
 
 pytestmark = pytest.mark.django_db
 

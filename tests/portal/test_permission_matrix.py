@@ -41,7 +41,6 @@ from portal.models import AuditEntry, ImportJob
 from subsidies.choices import ExportFormat
 from subsidies.models import LedgerExport, PaymentLine
 from tests import factories as f
-from tests.subsidies.conftest import payroll  # noqa: F401 - the payroll fixture
 from tests.subsidies.ledgers import NOV, build
 
 pytestmark = [pytest.mark.django_db]
@@ -328,7 +327,7 @@ MATRIX: dict[str, Row] = {
 
 
 @pytest.fixture
-def objects(world, payroll):  # noqa: F811
+def objects(world, payroll):
     """One object of each kind in township A (the users' own) and in township B."""
     ledgers = build(world, payroll, lock_b=True)
     secretary_b = ledgers.run_b.lines.first().person
@@ -371,7 +370,7 @@ def objects(world, payroll):  # noqa: F811
     }
     from subsidies.allowance.choices import ApplicationStatus
     from subsidies.models import AwardList, PerformanceStandard, Policy
-    from tests.subsidies.conftest import Allowance
+    from tests.fixtures import Allowance
 
     helper = Allowance(world)
     application = {
@@ -572,13 +571,67 @@ def test_admin_is_for_staff_only(client, users, role, expected):
         assert "/admin/login/" in response["Location"]
 
 
-def test_admin_lists_are_scoped(client, world, objects):
-    """A district admin's admin list of people holds their district's, and no list of the
-    admin answers with a 500."""
+ADMIN_LISTS = {
+    "admin:cadres_person_changelist": "person",
+    "admin:cadres_post_changelist": "post",
+    "admin:cadres_performanceappraisal_changelist": "appraisal",
+    "admin:cadres_annualassessment_changelist": "assessment",
+    "admin:cadres_healthcheck_changelist": "health-check",
+}
+
+
+@pytest.fixture
+def other_district():
+    """A second district with a village, a serving secretary and their registry rows: none of
+    them is the first district's admin's to see (SPEC §1 "district admin: their district")."""
+    district = f.DistrictFactory(code="D002", name="他区")
+    village = f.VillageFactory(
+        township=f.TownshipFactory(district=district, code="T-Z", name="丙镇"),
+        code="V-Z1",
+        name="北村",
+    )
+    person = f.PersonFactory(village=village, name="外区孙书记")
+    return {
+        "admin": f.district_admin(district, username="admin_other"),
+        "person": person,
+        "post": f.PostFactory(person=person),
+        "appraisal": f.AppraisalFactory(person=person),
+        "assessment": f.AssessmentFactory(person=person),
+        "health-check": f.HealthCheckFactory(person=person),
+    }
+
+
+@pytest.mark.parametrize("url_name", sorted(ADMIN_LISTS))
+def test_admin_lists_are_scoped(client, world, objects, other_district, url_name):
+    """A district admin's admin lists hold their own district's rows and none of another
+    district's (ScopedAdmin.get_queryset through portal.scope); each answers 200."""
+    key = ADMIN_LISTS[url_name]
+    for admin, mine, theirs in (
+        (world.admin, objects[key]["a"], other_district[key]),
+        (other_district["admin"], other_district[key], objects[key]["a"]),
+    ):
+        client.force_login(admin)
+        response = client.get(reverse(url_name))
+        assert response.status_code == 200
+        listed = {row.pk for row in response.context["cl"].result_list}
+        assert mine.pk in listed
+        assert theirs.pk not in listed
     client.force_login(world.admin)
-    response = client.get(reverse("admin:cadres_person_changelist"))
-    assert response.status_code == 200
-    assert world.secretary_a.name in response.content.decode()
+    page = client.get(reverse("admin:cadres_person_changelist")).content.decode()
+    assert world.secretary_a.name in page
+    assert other_district["person"].name not in page
 
 
 ROUTE_PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="finding (issue 11 item 5): PersonAdmin's list_filter 'village__township' offers "
+    "every township of every district (RelatedFieldListFilter is not scoped)",
+)
+def test_admin_list_filters_name_no_other_districts_township(client, world, other_district):
+    client.force_login(world.admin)
+    page = client.get(reverse("admin:cadres_person_changelist")).content.decode()
+    assert world.town_a.name in page
+    assert other_district["post"].village.township.name not in page

@@ -27,15 +27,6 @@ from training.models import SelfLoggedTraining
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
-@pytest.fixture
-def allowance(world, settings, tmp_path):
-    from tests.subsidies.conftest import Allowance
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    f.policy(world.district, valid_from=date(2009, 1, 1))
-    return Allowance(world)
-
-
 # --- allowance ----------------------------------------------------------------------------------
 
 

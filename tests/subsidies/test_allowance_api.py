@@ -13,7 +13,7 @@ from subsidies.allowance.choices import ApplicationStatus as S
 from subsidies.allowance.models import AllowanceApplication
 from subsidies.choices import AwardStatus
 from tests import factories as f
-from tests.subsidies.conftest import PNG, scan
+from tests.fixtures import PNG, scan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from subsidies.allowance.choices import ApplicationStatus as S
 from subsidies.allowance.models import AllowanceApplication, AllowanceGrant
 from tests import factories as f
-from tests.subsidies.conftest import PDF, PNG, scan
+from tests.fixtures import PDF, PNG, declaration_post, scan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -76,43 +76,6 @@ def test_who_may_open_each_page(en, world, allowance, user_name, page):
 def test_anonymous_users_are_sent_to_log_in(client, world):
     for page in PAGES:
         assert client.get(reverse(page)).status_code == 302
-
-
-def declaration_post(world, **overrides):
-    data = {
-        "village": world.village_a.pk,
-        "name": "吴老",
-        "id_number": "110101194003025005",
-        "phone": "13800000000",
-        "address": "东村3组",
-        "bank_name": "农村信用社",
-        "bank_account": "6228000011112222",
-        "declared_on": "2009-05-04",
-        "note": "",
-        "tenure-TOTAL_FORMS": "3",
-        "tenure-INITIAL_FORMS": "0",
-        "tenure-0-village": "",
-        "tenure-0-start_month": "1985-01",
-        "tenure-0-end_month": "2004-12",
-        "tenure-0-end_reason": "retired",
-        "tenure-1-start_month": "",
-        "tenure-1-end_month": "",
-        "tenure-1-end_reason": "",
-        "tenure-2-start_month": "",
-        "tenure-2-end_month": "",
-        "tenure-2-end_reason": "",
-        "referee-TOTAL_FORMS": "2",
-        "referee-INITIAL_FORMS": "0",
-        "referee-0-name": "赵证明",
-        "referee-0-relation": "老同事",
-        "referee-0-phone": "13900000000",
-        "referee-1-name": "",
-        "referee-1-relation": "",
-        "referee-1-phone": "",
-        "scans": [scan("form.pdf"), scan("id.png", PNG)],
-    }
-    data.update(overrides)
-    return data
 
 
 def test_declaration_form_creates_the_application(en, world, allowance):

@@ -24,7 +24,7 @@ from subsidies.allowance.models import AllowanceApplication, AllowanceGrant
 from subsidies.exports import ExportStream, run_ledger
 from subsidies.models import PayrollRun
 from tests import factories as f
-from tests.subsidies.conftest import PNG, scan
+from tests.fixtures import PNG, scan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -105,7 +105,7 @@ def test_the_probe_a_secretary_cannot_redirect_pay_through_the_api(
 
 
 def test_the_probe_through_the_declaration_page(client, world, allowance, former):
-    from tests.subsidies.test_allowance_pages import declaration_post
+    from tests.fixtures import declaration_post
 
     before = registry(former)
     client.force_login(world.secretary)

@@ -20,7 +20,7 @@ from subsidies.allowance.models import (
     DeclaredTenure,
 )
 from tests import factories as f
-from tests.subsidies.conftest import PNG, scan
+from tests.fixtures import PNG, scan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

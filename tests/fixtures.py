@@ -1,46 +1,13 @@
+"""Helpers shared by test directories (issue 11 item 5): file bytes of each type, an upload
+of a scan, and the :class:`Allowance` steps of a living allowance application. The pytest
+fixtures built on them (``payroll``, ``media_root``, ``allowance``, ``english``) are in
+tests/conftest.py, so that no directory imports another directory's conftest."""
+
 from datetime import date
 
-import pytest
-
-from cadres.choices import PostRole
 from tests import factories as f
 
-
-@pytest.fixture
-def payroll(world):
-    """Township A with a policy, a standard of 500 and a small village: the one-shoulder
-    secretary of village A (world.secretary_a, also director) and two committee members, all
-    appraised competent for November 2026."""
-    f.policy(world.district)
-    f.standard(world.town_a)
-    f.standard(world.town_b)
-    f.PostFactory(
-        person=world.secretary_a,
-        village=world.village_a,
-        role=PostRole.DIRECTOR,
-        start_date=date(2019, 1, 1),
-    )
-    members = [
-        f.PostFactory(
-            person=f.PersonFactory(village=world.village_a),
-            village=world.village_a,
-            role=PostRole.COMMITTEE_MEMBER,
-            start_date=date(2021, 1, 1),
-        ).person
-        for _ in range(2)
-    ]
-    for person in [world.secretary_a, *members]:
-        f.AppraisalFactory(
-            person=person,
-            period_start=date(2026, 11, 1),
-            period_end=date(2026, 11, 30),
-            grade="competent",
-        )
-    return members
-
-
-# --- living allowance (SPEC §4) ---------------------------------------------------------------
-
+# Just enough of each file type for content sniffing (R-ALW-4 scans, evidence).
 PDF = b"%PDF-1.4\n" + b"0" * 64
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 
@@ -185,8 +152,62 @@ class Allowance:
         )
 
 
-@pytest.fixture
-def allowance(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    f.policy(world.district, valid_from=date(2009, 1, 1))
-    return Allowance(world)
+# --- the POST bodies of forms more than one directory submits ---------------------------------
+
+
+def person_form(person, **changes):
+    """The person page form's fields for ``person``, with ``changes``."""
+    data = {
+        "village": person.village_id,
+        "name": person.name,
+        "id_number": person.id_number,
+        "gender": person.gender,
+        "birth_date": person.birth_date.isoformat(),
+        "education": person.education,
+        "phone": person.phone,
+        "email": person.email,
+        "bank_name": person.bank_name,
+        "bank_account": person.bank_account,
+        "died_on": "",
+    }
+    data.update(changes)
+    return data
+
+
+def declaration_post(world, **overrides):
+    """The allowance declaration page's fields (R-ALW-4 step 1): one tenure, one referee,
+    two scans; ``overrides`` replace any."""
+    data = {
+        "village": world.village_a.pk,
+        "name": "吴老",
+        "id_number": "110101194003025005",
+        "phone": "13800000000",
+        "address": "东村3组",
+        "bank_name": "农村信用社",
+        "bank_account": "6228000011112222",
+        "declared_on": "2009-05-04",
+        "note": "",
+        "tenure-TOTAL_FORMS": "3",
+        "tenure-INITIAL_FORMS": "0",
+        "tenure-0-village": "",
+        "tenure-0-start_month": "1985-01",
+        "tenure-0-end_month": "2004-12",
+        "tenure-0-end_reason": "retired",
+        "tenure-1-start_month": "",
+        "tenure-1-end_month": "",
+        "tenure-1-end_reason": "",
+        "tenure-2-start_month": "",
+        "tenure-2-end_month": "",
+        "tenure-2-end_reason": "",
+        "referee-TOTAL_FORMS": "2",
+        "referee-INITIAL_FORMS": "0",
+        "referee-0-name": "赵证明",
+        "referee-0-relation": "老同事",
+        "referee-0-phone": "13900000000",
+        "referee-1-name": "",
+        "referee-1-relation": "",
+        "referee-1-phone": "",
+        "scans": [scan("form.pdf"), scan("id.png", PNG)],
+    }
+    data.update(overrides)
+    return data
