@@ -25,7 +25,8 @@ class PersonAdmin(ScopedAdmin):
         "masked_account",
         "died_on",
     ]
-    list_filter = ["gender", "education", "village__township"]
+    # Only the townships of the rows this admin may see (the filter would list every district's).
+    list_filter = ["gender", "education", ("village__township", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "=id_number"]
     raw_id_fields = ["village"]
     list_select_related = ["village"]
