@@ -123,7 +123,8 @@ def build(lines: int) -> PayrollRun:
             """
             INSERT INTO subsidies_paymentline (run_id, person_id, village_id, component, kind,
                 pays_for, amount, held, days, derivation, corrects_id, source, account_name,
-                bank_name, bank_account, village_code, village_name, id_number_masked)
+                bank_name, bank_account, village_code, village_name, id_number_masked,
+                covers_from, covers_to)
             SELECT %(run)s, p.id, p.village_id,
                 CASE WHEN g %% 2 = 1 THEN 'basic' ELSE 'performance' END,
                 'regular', %(month)s,
@@ -140,7 +141,8 @@ def build(lines: int) -> PayrollRun:
                     'terms', jsonb_build_array(jsonb_build_object(
                         'rate', 'secretary', 'standard', '500.00', 'days', 31))),
                 NULL, '', p.name, p.bank_name, p.bank_account, v.code, v.name,
-                left(p.id_number, 3) || repeat('*', 11) || right(p.id_number, 4)
+                left(p.id_number, 3) || repeat('*', 11) || right(p.id_number, 4),
+                %(month)s, %(month)s + 30  -- R-PAY-3: a regular line names its days (all 31)
             FROM generate_series(1, %(lines)s) AS g
             JOIN cadres_person p ON p.id = %(first)s + (g - 1) / 2
             JOIN branches_village v ON v.id = p.village_id
