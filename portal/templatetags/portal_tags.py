@@ -1,9 +1,13 @@
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 from django import template
 from django.utils.http import urlencode
 
 from portal import masking
 
 register = template.Library()
+
+CENT = Decimal("0.01")
 
 register.filter("mask_id", masking.mask_id_number)
 register.filter("mask_account", masking.mask_bank_account)
@@ -36,3 +40,20 @@ def bar_width(value) -> str:
         return f"w-{max(0, min(100, round(float(value))))}"
     except (TypeError, ValueError, OverflowError):
         return "w-0"
+
+
+@register.filter
+def money(value) -> str:
+    """An amount with thousands separators and two decimals: ``25,208.00`` (issue 10).
+
+    Django's zh-hans number format groups by four with no separator, so the pages do not rely
+    on ``USE_THOUSAND_SEPARATOR``. Decimal in, never float: a string or int is read as a
+    Decimal, a float by its shortest repr; ``None`` or text that is no number shows as "—".
+    Rounds half up to the cent, as ``quantize_money`` does."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+        return f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    except (InvalidOperation, ValueError):
+        return "—"
