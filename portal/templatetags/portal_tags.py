@@ -57,3 +57,32 @@ def money(value) -> str:
         return f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
     except (InvalidOperation, ValueError):
         return "—"
+
+
+# A status badge's colour says what the status means (issue 10): done and good is green,
+# refused or failed is red, waiting on someone is amber, anything else (a draft, a step on the
+# way) is neutral grey. One table for every workflow's statuses: runs (SPEC §3), award lists
+# (R-PAY-4), allowance applications and grants (R-ALW-4), training entries, import jobs.
+STATUS_CLASSES = {
+    "approved": "ok",
+    "locked": "ok",
+    "disbursed": "ok",
+    "recorded": "ok",
+    "reported": "ok",
+    "paid": "ok",
+    "verified": "ok",
+    "active": "ok",
+    "done": "ok",
+    "returned": "bad",
+    "rejected": "bad",
+    "failed": "bad",
+    "suspended": "warn",
+    "pending": "neutral",
+    "draft": "neutral",
+}
+
+
+@register.filter
+def status_class(status) -> str:
+    """The badge class (of portal.css ``.flag``) for a status value: ok, bad, warn or neutral."""
+    return STATUS_CLASSES.get(str(status), "neutral")

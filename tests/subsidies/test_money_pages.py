@@ -4,8 +4,10 @@ import re
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from subsidies import services
+from subsidies.choices import RunStatus
 from subsidies.models import PayrollRun
 
 pytestmark = [pytest.mark.django_db]
@@ -20,3 +22,15 @@ def test_run_page_shows_money_with_separators_right_aligned(client, world, payro
     assert "<strong>2,300.00</strong>" in page
     assert re.search(r'<td class="num">\d{1,3}(,\d{3})*\.\d\d</td>', page)
     assert "2300.00" not in page
+
+
+def test_approved_run_badge_is_green_not_red(client, world, payroll):
+    """SPEC §3 runs: an approved run's badge has the ok class (issue 10: approved is not red)."""
+    run = PayrollRun.objects.create(township=world.town_a, month=date(2026, 11, 1))
+    services.run_compute(run_id=run.pk, user=world.staff_a)
+    PayrollRun.objects.filter(pk=run.pk).update(status=RunStatus.APPROVED)
+    client.force_login(world.staff_a)
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert 'class="flag ok" id="status" data-status="approved"' in page
+    listing = client.get(reverse("subsidies:run-list")).content.decode()
+    assert '<span class="flag ok">' in listing
