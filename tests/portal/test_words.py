@@ -4,6 +4,8 @@ decimals, status badges coloured by meaning, one set of terms, the right labels.
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from portal.templatetags.portal_tags import money, status_class
 
@@ -72,3 +74,40 @@ def test_every_workflow_status_has_a_deliberate_colour_or_is_neutral():
         for value in choices.values:
             assert status_class(value) in {"ok", "bad", "warn", "neutral"}
     assert {status_class(s) for s in ("approved", "locked", "disbursed")} == {"ok"}
+
+
+LABEL_PAGES = [
+    # (url name, words that must show in zh-hans, words that must not)
+    ("training:course-add", ["开班日期", "结业日期"], ["任职日期", "离任日期"]),
+    ("importer:import-list", ["必填"], ["应达"]),
+    (
+        "cadres:person-list",
+        ["姓名", "性别", "学历", ">全部<"],
+        ["名称", "Gender", "Education", "未知"],
+    ),
+    ("branches:branch-list", [">全部<"], ["未知"]),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "present", "absent"), LABEL_PAGES, ids=[p[0] for p in LABEL_PAGES])
+def test_labels_say_what_they_mean_in_chinese(client, world, url, present, absent):
+    """issue 10: a course opens and closes (not a tenure), an import column is 必填, a person
+    has a 姓名, the people filters are translated, a yes/no filter left alone reads 全部."""
+    client.force_login(world.staff_a)
+    page = client.get(reverse(url)).content.decode()
+    for word in present:
+        assert word in page, word
+    for word in absent:
+        assert word not in page, word
+
+
+def test_generated_filter_labels_follow_the_language_of_the_request():
+    """issue 10: a generated filter's label is not fixed in whichever language read it first."""
+    from cadres.filtersets import PersonFilterSet
+
+    with translation.override("en"):
+        assert str(PersonFilterSet.base_filters["gender"].label) == "gender"
+    with translation.override("zh-hans"):
+        assert str(PersonFilterSet.base_filters["gender"].label) == "性别"
+        assert str(PersonFilterSet.base_filters["education"].label) == "学历"
