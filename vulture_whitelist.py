@@ -227,3 +227,6 @@ weak_lax
 CONTENT_SECURITY_POLICY
 field_class
 to_url
+ChosenLanguageMiddleware
+process_request
+LANGUAGE_COOKIE_AGE

@@ -4,6 +4,7 @@ decimals, status badges coloured by meaning, one set of terms, the right labels.
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -111,3 +112,17 @@ def test_generated_filter_labels_follow_the_language_of_the_request():
     with translation.override("zh-hans"):
         assert str(PersonFilterSet.base_filters["gender"].label) == "性别"
         assert str(PersonFilterSet.base_filters["education"].label) == "学历"
+
+
+@pytest.mark.django_db
+def test_the_portal_is_chinese_whatever_the_browser_asks(client, world):
+    """issue 10: a browser asking for English gets Chinese; the switch's choice is kept."""
+    client.force_login(world.staff_a)
+    url = reverse("cadres:person-list")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page and "姓名" in page
+    response = client.post(reverse("set_language"), {"language": "en", "next": url})
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en" and int(cookie["max-age"]) >= 365 * 24 * 60 * 60  # remembered
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert 'lang="en"' in page
