@@ -228,3 +228,6 @@ CONTENT_SECURITY_POLICY
 field_class
 to_url
 facts  # portal.confirm.Summary, read by templates/portal/confirm.html
+ChosenLanguageMiddleware
+process_request
+LANGUAGE_COOKIE_AGE

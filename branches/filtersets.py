@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from portal.filtersets import CodeOrNameFilter, SearchFilterSet, scoped
+from portal.filtersets import CodeOrNameFilter, SearchFilterSet, YesNoFilter, scoped
 
 from .choices import BranchKind, MemberStage, Mobility
 from .models import Branch, PartyMember, Township, Village
@@ -20,8 +20,8 @@ class BranchFilterSet(SearchFilterSet):
     search_fields = ("name__icontains", "code__istartswith")
     township = django_filters.ModelChoiceFilter(label=_("township"), queryset=scoped(Township))
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=BranchKind.choices)
-    five_good = django_filters.BooleanFilter(label=_("five-good branch"))
-    weak_lax = django_filters.BooleanFilter(label=_("weak or lax"))
+    five_good = YesNoFilter(label=_("five-good branch"))
+    weak_lax = YesNoFilter(label=_("weak or lax"))
 
     class Meta:
         model = Branch

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Township
-from portal.filtersets import CodeOrNameFilter, SearchFilterSet, scoped
+from portal.filtersets import CodeOrNameFilter, SearchFilterSet, YesNoFilter, scoped
 
 from .choices import PostRole
 from .models import Person, Post
@@ -24,10 +24,8 @@ class PersonFilterSet(SearchFilterSet):
     role = django_filters.ChoiceFilter(
         label=_("current post"), choices=PostRole.choices, method="filter_role"
     )
-    one_shoulder = django_filters.BooleanFilter(
-        label=_("one shoulder"), method="filter_one_shoulder"
-    )
-    alive = django_filters.BooleanFilter(label=_("alive"), method="filter_alive")
+    one_shoulder = YesNoFilter(label=_("one shoulder"), method="filter_one_shoulder")
+    alive = YesNoFilter(label=_("alive"), method="filter_alive")
 
     class Meta:
         model = Person

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.validators import no_formula, validate_bank_account
 
@@ -22,7 +23,9 @@ class Person(models.Model):
         related_name="people",
         help_text=_("The village the person is registered in."),
     )
-    name = models.CharField(_("name"), max_length=50, validators=[no_formula])
+    name = models.CharField(
+        pgettext_lazy("person", "name"), max_length=50, validators=[no_formula]
+    )  # 姓名, not 名称 (issue 10)
     id_number = models.CharField(
         _("ID number"), max_length=18, unique=True, validators=[validate_id_number]
     )

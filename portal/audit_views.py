@@ -4,12 +4,15 @@ deleted what, the exports and the payroll-run transitions of their district."""
 from __future__ import annotations
 
 import contextlib
+from datetime import UTC, datetime
 
 import django_filters
 from django.apps import apps
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 
@@ -109,22 +112,48 @@ def _date_widget():
 
 
 def change_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
-    """(field, before, after) of an entry, with the fields' names in words; a many-to-many
-    change as (field, removed, added)."""
+    """(field, before, after) of an entry, with the fields' names and values in words; a
+    many-to-many change as (field, removed, added)."""
     model = entry.content_type.model_class()
     rows = []
     for name, values in (entry.changes or {}).items():
-        label = name
+        label, field = name, None
         if model is not None:
             with contextlib.suppress(FieldDoesNotExist):
-                label = str(getattr(model._meta.get_field(name), "verbose_name", name))
+                field = model._meta.get_field(name)
+                label = str(getattr(field, "verbose_name", name))
         if isinstance(values, dict):  # many-to-many: {"type": "m2m", "operation", "objects"}
             objects = ", ".join(values.get("objects", []))
             before, after = ("", objects) if values.get("operation") == "add" else (objects, "")
         else:
             before, after = (list(values) + ["", ""])[:2]
+            before, after = shown_value(field, before), shown_value(field, after)
         rows.append((label, _shown(before), _shown(after)))
     return rows
+
+
+def shown_value(field, value) -> str:
+    """A logged value as the pages show it (issue 10): a choice by its label in the user's
+    language (``draft`` → 草稿, ``district_admin`` → 区委组织部管理员), a yes/no as 是/否, a
+    moment in Asia/Shanghai to the second. auditlog logs a moment as naive UTC with
+    microseconds (``2026-12-02 05:58:06.565534``); text that is not a moment stays as it is."""
+    value = _shown(value)
+    if field is None or not value:
+        return value
+    choices = {str(key): label for key, label in getattr(field, "flatchoices", None) or ()}
+    if value in choices:
+        return str(choices[value])
+    if isinstance(field, models.BooleanField) and value in ("True", "False"):
+        return str(_("yes") if value == "True" else _("no"))
+    if isinstance(field, models.DateTimeField):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_naive(moment):
+            moment = moment.replace(tzinfo=UTC)
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+    return value
 
 
 def _shown(value) -> str:

@@ -9,8 +9,8 @@ def navigation(request):
     from branches.models import Branch, PartyMember, Village
     from cadres.models import Person
 
-    user = request.user
-    if not user.is_authenticated:
+    user = getattr(request, "user", None)  # none on a 400 raised before authentication
+    if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(_("Dashboard"), reverse("home"))]
     for label, model, url in (

@@ -21,6 +21,17 @@ class SearchFilterSet(django_filters.FilterSet):
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(label=_("Search"), method="search")
 
+    @classmethod
+    def filter_for_field(cls, field, field_name, lookup_expr=None):
+        """A generated filter's label is the field's lazy verbose name, so it follows each
+        request's language: django-filter computes the label once, as a plain string, and
+        whoever reads it first (a schema built in English) fixed "Gender" for everyone
+        (issue 10)."""
+        generated = super().filter_for_field(field, field_name, lookup_expr)
+        if generated.label is None and getattr(field, "verbose_name", None):
+            generated.label = field.verbose_name
+        return generated
+
     def search(self, queryset, name, value):
         from django.db.models import Q
 
@@ -80,3 +91,20 @@ class MonthFilter(django_filters.DateFilter):
         if value and not MIN_YEAR <= value.year <= MAX_YEAR:
             return qs.none()
         return super().filter(qs, value.replace(day=1) if value else value)
+
+
+class AllYesNoSelect(forms.NullBooleanSelect):
+    """A yes/no filter's select whose empty choice reads "all" (全部), not "unknown" (未知):
+    leaving it alone filters nothing (issue 10)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("all")), ("true", _("yes")), ("false", _("no"))]
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no filter of the portal's pages: all, yes or no (issue 10)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", AllYesNoSelect)
+        super().__init__(*args, **kwargs)

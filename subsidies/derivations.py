@@ -49,7 +49,7 @@ def _terms(derivation: dict) -> str:
 
 
 def render(derivation: dict | None) -> str:
-    """The derivation of a payment line in words, e.g. "基本报酬 600.00 = 一肩挑标准 600.00 ×
+    """The derivation of a payment line in words, e.g. "基本补贴 600.00 = 一肩挑标准 600.00 ×
     31/31天（政策 2024-01）"."""
     if not derivation:
         return ""

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Township
-from portal.filtersets import CodeOrNameFilter, SearchFilterSet, scoped
+from portal.filtersets import CodeOrNameFilter, SearchFilterSet, YesNoFilter, scoped
 
 from .choices import Component, LineKind, RunStatus
 from .models import PaymentLine, PayrollRun
@@ -28,7 +28,7 @@ class PaymentLineFilterSet(SearchFilterSet):
     village = CodeOrNameFilter(label=_("village"), field_name="village")
     component = django_filters.ChoiceFilter(label=_("component"), choices=Component.choices)
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=LineKind.choices)
-    held = django_filters.BooleanFilter(label=_("held"))
+    held = YesNoFilter(label=_("held"))
 
     class Meta:
         model = PaymentLine

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import user_fk
 
@@ -170,8 +171,9 @@ class Course(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=TrainingKind.choices)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    # a course opens and closes (开班/结业), it is not a post's tenure (任职/离任) (issue 10)
+    start_date = models.DateField(pgettext_lazy("course", "start date"))
+    end_date = models.DateField(pgettext_lazy("course", "end date"))
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2)
     budget = models.DecimalField(
         _("budget (yuan)"), max_digits=12, decimal_places=2, default=Decimal("0")

@@ -94,9 +94,9 @@ def test_village_year_shows_masked_totals_and_nothing_private(client, world, led
             assert person.bank_account not in html and person.bank_account[-4:] not in html
     assert "李*记" in html  # the one-shoulder secretary, masked
     secretary = sum(line.amount for line in lines.filter(person=world.secretary_a))
-    assert f"{secretary:.2f}" in html
+    assert f"{secretary:,.2f}" in html  # issue 10: 1,100.00
     village_total = sum(line.amount for line in lines)
-    assert f"{village_total:.2f}" in html
+    assert f"{village_total:,.2f}" in html
     # no internal ids: every link is a public page or a static file
     for href in re.findall(r'href="([^"]+)"', html):
         assert href.startswith(("/public/", "/static/")), href
@@ -123,7 +123,7 @@ def test_awards_and_allowances_are_listed(client, world, ledgers):
     one_off_line(ledgers.run_a, world.secretary_a, Component.AWARD, "5000.00")
     html = client.get(village_url()).content.decode()
     awards = html.split("Annual awards")[1].split("Living allowance")[0]
-    assert "5000.00" in awards
+    assert "5,000.00" in awards
     assert "赵**记" in html and "400.00" in html
     assert "赵老书记" not in html
     from subsidies.disclosure import selectors

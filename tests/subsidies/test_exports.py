@@ -181,7 +181,7 @@ def test_xlsx_totals_read_back_with_openpyxl(tmp_path, world, ledgers):
     texts = {r[-1].value for r in lines if r[2].value == world.secretary_a.name}
     with translation.override("zh-hans"):
         assert render(secretary_basic.derivation) in texts  # the Chinese renderer
-    assert "基本报酬 600.00 = 一肩挑标准 600.00 × 30/30天（政策 2020-01）" in texts
+    assert "基本补贴 600.00 = 一肩挑标准 600.00 × 30/30天（政策 2020-01）" in texts
 
 
 def test_a_ledger_longer_than_a_sheet_goes_on_to_the_next(tmp_path, monkeypatch, world, ledgers):

@@ -31,7 +31,7 @@ def test_run_list_and_detail_show_lines_with_derivations(client, world, run):
     detail = client.get(run.get_absolute_url())
     content = detail.content.decode()
     assert detail.status_code == 200
-    assert "2300.00" in content
+    assert "2,300.00" in content  # issue 10: thousands separators
     assert "一肩挑标准 600.00 × 30/30天" in content  # the derivation in words, in Chinese
     assert 'data-progress-url="' in content
     assert "approve" in detail.context["actions"]
@@ -118,7 +118,7 @@ def test_secretary_sees_own_pay_slips_only(client, world, run):
     client.force_login(world.secretary)
     page = client.get(reverse("subsidies:my-slips"))
     assert page.status_code == 200
-    assert "1100.00" in page.content.decode()
+    assert "1,100.00" in page.content.decode()
     other = run.lines.exclude(person=world.secretary_a).first().person_id
     assert client.get(reverse("subsidies:pay-slips", args=[other])).status_code == 404
     assert client.get(run.get_absolute_url()).status_code == 403  # runs are not for secretaries
