@@ -14,7 +14,6 @@ from portal.audit_views import shown_value
 from portal.models import User
 from subsidies import services
 from subsidies.models import PayrollRun
-from tests.subsidies.conftest import payroll  # noqa: F401 - the payroll fixture
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
