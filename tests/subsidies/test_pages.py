@@ -195,3 +195,25 @@ def test_floor_report_page(client, world, run):
     page = client.get(reverse("subsidies:floor-report-year", args=[2026]))
     assert page.status_code == 200
     assert world.secretary_a.name in page.content.decode()
+
+
+def test_run_detail_pagination_offers_page_sizes_and_obeys_per_page(client, world, run):
+    """Issue 10 (smaller things): the run page paginates like the other lists — the page-size
+    choice is offered and ``?per_page=`` is obeyed (garbage is a 400)."""
+    client.force_login(world.staff_a)
+    for _ in range(30):
+        person = f.PersonFactory(village=world.village_a)
+        f.PostFactory(
+            person=person,
+            village=world.village_a,
+            role="committee_member",
+            start_date=date(2026, 1, 1),
+        )
+    services.run_compute(run_id=run.pk, user=world.staff_a)
+    small = client.get(run.get_absolute_url(), {"per_page": 25})
+    assert small.context["page_obj"].paginator.per_page == 25
+    assert len(small.context["page_obj"].object_list) == 25
+    assert "per_page=100" in small.content.decode()
+    large = client.get(run.get_absolute_url(), {"per_page": 100})
+    assert large.context["page_obj"].paginator.per_page == 100
+    assert client.get(run.get_absolute_url(), {"per_page": "abc"}).status_code == 400
