@@ -126,6 +126,11 @@ class RunDetailView(RunViewerMixin, View):
         )
         context = {
             "run": run,
+            "breadcrumbs": [  # issue 10: the way back to the run's month
+                (_("Payroll"), reverse("subsidies:run-list")),
+                (run.month.strftime("%Y-%m"), reverse("subsidies:month", args=[run.month])),
+                (run.township.name, None),
+            ],
             "filter": filterset,
             "page_obj": page,
             "page_sizes": PAGE_SIZES,

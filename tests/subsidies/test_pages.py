@@ -217,3 +217,14 @@ def test_run_detail_pagination_offers_page_sizes_and_obeys_per_page(client, worl
     large = client.get(run.get_absolute_url(), {"per_page": 100})
     assert large.context["page_obj"].paginator.per_page == 100
     assert client.get(run.get_absolute_url(), {"per_page": "abc"}).status_code == 400
+
+
+def test_run_detail_has_a_breadcrumb_back_to_its_month(client, world, run):
+    """Issue 10 (smaller things): the run page links back to its month and the run list."""
+    client.force_login(world.staff_a)
+    content = client.get(run.get_absolute_url()).content.decode()
+    assert 'class="breadcrumb"' in content
+    crumbs = content.split('class="breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{reverse("subsidies:month", args=[NOV])}"' in crumbs
+    assert f'href="{reverse("subsidies:run-list")}"' in crumbs
+    assert "报酬发放" in crumbs and "2026-11" in crumbs and world.town_a.name in crumbs
