@@ -233,7 +233,12 @@ class RunActionView(LoginRequiredMixin, View):
                 if "compute" not in _actions(request.user, run):
                     raise PermissionDenied
                 PayrollRun.objects.filter(pk=run.pk).update(error="")
-                transaction.on_commit(lambda: tasks.compute_run_task.delay(run.pk, request.user.pk))
+
+                def enqueue():
+                    tasks.mark_queued([run.pk])
+                    tasks.compute_run_task.delay(run.pk, request.user.pk)
+
+                transaction.on_commit(enqueue)
                 messages.info(request, _("Computing: the page shows the progress."))
             elif action == "approve":
                 form = ApproveForm(request.POST)
@@ -348,7 +353,8 @@ class MonthView(RunViewerMixin, TemplateView):
             .order_by("township__code")
         )
         done = sum(1 for r in runs if r.status != RunStatus.DRAFT)
-        context.update(month=month, runs=runs, done=done, total=len(runs))
+        running = any(tasks.run_progress(r)["running"] for r in runs)
+        context.update(month=month, runs=runs, done=done, total=len(runs), running=running)
         return context
 
 
@@ -369,6 +375,7 @@ class MonthProgressView(RunViewerMixin, View):
                     "status": run.status,
                     "done": progress["done"],
                     "total": progress["total"],
+                    "running": bool(progress.get("running")),
                     "error": run.error,
                 }
             )
@@ -377,6 +384,7 @@ class MonthProgressView(RunViewerMixin, View):
                 "runs": rows,
                 "done": sum(1 for r in rows if r["status"] != RunStatus.DRAFT),
                 "total": len(rows),
+                "running": any(r["running"] for r in rows),
             }
         )
 
