@@ -186,14 +186,13 @@ class NotificationListView(LoginRequiredMixin, TemplateView):
     template_name = "portal/notifications.html"
 
     def get_context_data(self, **kwargs):
-        from django.core.paginator import Paginator
-
         from .models import Notification
 
         context = super().get_context_data(**kwargs)
         notices = Notification.objects.filter(recipient=self.request.user)
-        page = Paginator(notices, 25).get_page(query_page(self.request))
-        context.update(page_obj=page, object_list=page.object_list, page_sizes=())
+        per_page = query_page_size(self.request, PAGE_SIZES, 25)
+        page = CappedPaginator(notices, per_page).get_page(query_page(self.request))
+        context.update(page_obj=page, object_list=page.object_list, page_sizes=PAGE_SIZES)
         return context
 
     def post(self, request, *args, **kwargs):

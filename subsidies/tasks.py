@@ -23,6 +23,15 @@ def progress_key(run_id: int) -> str:
     return f"payroll:progress:{run_id}"
 
 
+def mark_queued(run_ids) -> None:
+    """A compute is asked for: the runs count as computing until the worker finishes (it
+    deletes the key), so the page polls its progress only while there is some (issue 10)."""
+    cache.set_many(
+        {progress_key(pk): {"done": 0, "total": 0, "running": True} for pk in run_ids},
+        timeout=3600,
+    )
+
+
 def run_progress(run: PayrollRun) -> dict:
     """Progress while a compute runs (the cache, written by the worker), else the row."""
     live = cache.get(progress_key(run.pk))
@@ -78,6 +87,7 @@ def compute_district(*, district, month: date, user=None, township_codes=None):
         runs = [r for r in runs if r.township.code in township_codes]
     runs = [r for r in runs if r.is_open]
     user_id = getattr(user, "pk", None)
+    mark_queued([run.pk for run in runs])
     header = group(compute_run_task.si(run.pk, user_id) for run in runs)
     result = chord(header)(district_month_done.s(district.pk, month.isoformat()))
     return result, runs

@@ -9,7 +9,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,9 +23,10 @@ from branches.models import District, Township
 from cadres.models import Person
 from portal.choices import Role
 from portal.confirm import Summary, confirm_or_render
-from portal.params import query_page, valid_filterset
+from portal.pagination import CappedPaginator
+from portal.params import query_page, query_page_size, valid_filterset
 from portal.scope import CHANGE, VIEW, may, scope_queryset
-from portal.views import ScopedListView, ServiceFormView
+from portal.views import PAGE_SIZES, ScopedListView, ServiceFormView
 
 from . import selectors, services, tasks
 from .choices import RunStatus
@@ -114,7 +114,8 @@ class RunDetailView(RunViewerMixin, View):
         filterset = valid_filterset(  # a bad filter value is a 400 (issue 9)
             PaymentLineFilterSet(request.GET, queryset=lines, request=request)
         )
-        page = Paginator(filterset.qs, 50).get_page(query_page(request))
+        per_page = query_page_size(request, PAGE_SIZES, 50)
+        page = CappedPaginator(filterset.qs, per_page).get_page(query_page(request))
         for line in page.object_list:
             line.words = render_derivation(line.derivation)
         issues = selectors.run_integrity(run) if run.status != RunStatus.DRAFT else []
@@ -125,9 +126,14 @@ class RunDetailView(RunViewerMixin, View):
         )
         context = {
             "run": run,
+            "breadcrumbs": [  # issue 10: the way back to the run's month
+                (_("Payroll"), reverse("subsidies:run-list")),
+                (run.month.strftime("%Y-%m"), reverse("subsidies:month", args=[run.month])),
+                (run.township.name, None),
+            ],
             "filter": filterset,
             "page_obj": page,
-            "page_sizes": (),
+            "page_sizes": PAGE_SIZES,
             "progress": tasks.run_progress(run),
             "issues": [
                 (ISSUE_WORDS[i.code], [names.get(p, p) for p in i.person_ids], i.detail)
@@ -227,7 +233,12 @@ class RunActionView(LoginRequiredMixin, View):
                 if "compute" not in _actions(request.user, run):
                     raise PermissionDenied
                 PayrollRun.objects.filter(pk=run.pk).update(error="")
-                transaction.on_commit(lambda: tasks.compute_run_task.delay(run.pk, request.user.pk))
+
+                def enqueue():
+                    tasks.mark_queued([run.pk])
+                    tasks.compute_run_task.delay(run.pk, request.user.pk)
+
+                transaction.on_commit(enqueue)
                 messages.info(request, _("Computing: the page shows the progress."))
             elif action == "approve":
                 form = ApproveForm(request.POST)
@@ -342,7 +353,8 @@ class MonthView(RunViewerMixin, TemplateView):
             .order_by("township__code")
         )
         done = sum(1 for r in runs if r.status != RunStatus.DRAFT)
-        context.update(month=month, runs=runs, done=done, total=len(runs))
+        running = any(tasks.run_progress(r)["running"] for r in runs)
+        context.update(month=month, runs=runs, done=done, total=len(runs), running=running)
         return context
 
 
@@ -363,6 +375,7 @@ class MonthProgressView(RunViewerMixin, View):
                     "status": run.status,
                     "done": progress["done"],
                     "total": progress["total"],
+                    "running": bool(progress.get("running")),
                     "error": run.error,
                 }
             )
@@ -371,6 +384,7 @@ class MonthProgressView(RunViewerMixin, View):
                 "runs": rows,
                 "done": sum(1 for r in rows if r["status"] != RunStatus.DRAFT),
                 "total": len(rows),
+                "running": any(r["running"] for r in rows),
             }
         )
 

@@ -197,3 +197,19 @@ def test_forms_save_through_services_and_show_clear_errors(client, world):
     assert "branch secretary" in str(response.context["form"].errors) or "书记" in str(
         response.context["form"].errors
     )
+
+
+def test_notification_page_offers_page_sizes_and_obeys_per_page(client, world):
+    """Issue 10 (smaller things): the notification page paginates like the other lists."""
+    from portal.models import Notification
+
+    Notification.objects.bulk_create(
+        Notification(recipient=world.staff_a, text=f"notice {i}") for i in range(30)
+    )
+    client.force_login(world.staff_a)
+    small = client.get(reverse("notifications"))
+    assert len(small.context["page_obj"].object_list) == 25
+    assert "per_page=50" in small.content.decode()
+    large = client.get(reverse("notifications"), {"per_page": 50})
+    assert len(large.context["page_obj"].object_list) == 30
+    assert client.get(reverse("notifications"), {"per_page": "abc"}).status_code == 400

@@ -4,6 +4,7 @@ policy (SPEC §3)."""
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -195,3 +196,58 @@ def test_floor_report_page(client, world, run):
     page = client.get(reverse("subsidies:floor-report-year", args=[2026]))
     assert page.status_code == 200
     assert world.secretary_a.name in page.content.decode()
+
+
+def test_run_detail_pagination_offers_page_sizes_and_obeys_per_page(client, world, run):
+    """Issue 10 (smaller things): the run page paginates like the other lists — the page-size
+    choice is offered and ``?per_page=`` is obeyed (garbage is a 400)."""
+    client.force_login(world.staff_a)
+    for _ in range(30):
+        person = f.PersonFactory(village=world.village_a)
+        f.PostFactory(
+            person=person,
+            village=world.village_a,
+            role="committee_member",
+            start_date=date(2026, 1, 1),
+        )
+    services.run_compute(run_id=run.pk, user=world.staff_a)
+    small = client.get(run.get_absolute_url(), {"per_page": 25})
+    assert small.context["page_obj"].paginator.per_page == 25
+    assert len(small.context["page_obj"].object_list) == 25
+    assert "per_page=100" in small.content.decode()
+    large = client.get(run.get_absolute_url(), {"per_page": 100})
+    assert large.context["page_obj"].paginator.per_page == 100
+    assert client.get(run.get_absolute_url(), {"per_page": "abc"}).status_code == 400
+
+
+def test_run_detail_has_a_breadcrumb_back_to_its_month(client, world, run):
+    """Issue 10 (smaller things): the run page links back to its month and the run list."""
+    client.force_login(world.staff_a)
+    content = client.get(run.get_absolute_url()).content.decode()
+    assert 'class="breadcrumb"' in content
+    crumbs = content.split('class="breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{reverse("subsidies:month", args=[NOV])}"' in crumbs
+    assert f'href="{reverse("subsidies:run-list")}"' in crumbs
+    assert "报酬发放" in crumbs and "2026-11" in crumbs and world.town_a.name in crumbs
+
+
+def test_pages_mark_progress_running_only_while_a_compute_is_under_way(client, world, run):
+    """Issue 10 (smaller things): the progress script polls only while the page says a
+    compute is under way — not for a month that merely has a draft run, not for a computed
+    run; a compute that was asked for counts as under way until the worker is done."""
+    from subsidies import tasks
+
+    PayrollRun.objects.create(township=world.town_a, month=date(2026, 12, 1))
+    client.force_login(world.staff_a)
+    month = client.get(reverse("subsidies:month", args=[date(2026, 12, 1)])).content.decode()
+    assert 'data-running="false"' in month
+    assert 'data-running="false"' in client.get(run.get_absolute_url()).content.decode()
+    assert not client.get(reverse("subsidies:run-progress", args=[run.pk])).json()["running"]
+    tasks.mark_queued([run.pk])
+    try:
+        assert 'data-running="true"' in client.get(run.get_absolute_url()).content.decode()
+        assert client.get(reverse("subsidies:month-progress", args=["2026-11"])).json()["running"]
+        month = client.get(reverse("subsidies:month", args=[NOV])).content.decode()
+        assert 'data-running="true"' in month
+    finally:
+        cache.delete(tasks.progress_key(run.pk))  # the cache outlives the test database
