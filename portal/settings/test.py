@@ -21,3 +21,13 @@ IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", default=200)
 from portal.testclock import travel_to_test_today  # noqa: E402
 
 PORTAL_TEST_TODAY = travel_to_test_today()
+
+# Each test process keeps its cache keys apart: run ids repeat between the databases of the
+# xdist workers and between runs, and a Redis cache outlives a run (a progress key left by one
+# test must not make another test's run look as if it were computing). The integration tests
+# hand the prefix to their Celery workers.
+import uuid  # noqa: E402
+
+CACHES["default"]["KEY_PREFIX"] = env.str(  # noqa: F405
+    "PORTAL_TEST_CACHE_PREFIX", default=f"test-{uuid.uuid4().hex[:12]}"
+)

@@ -33,6 +33,8 @@ class Worker(WorkerProcess):
             DJANGO_SETTINGS_MODULE="portal.settings.test",
             DATABASE_URL=_database_url(),
             CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+            # The same cache keys as the test process (portal.settings.test KEY_PREFIX).
+            PORTAL_TEST_CACHE_PREFIX=settings.CACHES["default"]["KEY_PREFIX"],
         )
         # PORTAL_TEST_TODAY: the worker loads the test settings, whose clock travels too.
         if day := testclock.test_today():
